@@ -1,0 +1,176 @@
+"""The summary of a scenario at a date: the dict behind ``python -m layers summary --json``.
+
+Who holds what (km²), which zones are encircled and by whom, corridor status (authored and
+derived, and where cut), sieges and the besieged population with its sources.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import shapely
+
+from .model import Scenario
+from .timeline import state_at
+
+_ENC = {"yes": True, "no": False, "unknown": "unknown", "": None}
+
+
+def _split(text: str) -> list[str]:
+    return [t for t in str(text).split(";") if t]
+
+
+def _point(geom) -> list[float] | None:
+    if geom is None or geom.is_empty:
+        return None
+    p = shapely.line_interpolate_point(shapely.line_merge(geom), 0.5, normalized=True) \
+        if geom.geom_type in ("LineString", "MultiLineString") else geom.representative_point()
+    if p.is_empty:
+        p = geom.representative_point()
+    return [round(p.x, 6), round(p.y, 6)]
+
+
+def summarize(sc: Scenario, day: date | str) -> dict[str, Any]:
+    """The summary dict of ``sc`` at ``day`` (JSON-ready: plain str, int, float, bool, None).
+
+    ``zones[].encircled`` is True, False or ``"unknown"`` for held ground and None for
+    contested or unknown ground; ``corridors[].cut_at`` lists the units where the route crosses
+    hostile-held ground, each with a ``[lon, lat]`` point on the cut stretch.
+    """
+    st = state_at(sc, day)
+    zones = [{
+        "id": z.id, "actor": z.actor or None, "actor_name": z.actor_name or None,
+        "status": z.status, "area_km2": z.area_km2,
+        "population": None if z.population is None or z.population != z.population
+        else int(z.population),
+        "population_units": z.population_units, "encircled": _ENC[z.encircled],
+        "encircled_by": _split(z.encircled_by), "units": _split(z.units),
+        "unit_names": _split(z.unit_names),
+        "confidence": z.confidence, "sources": _split(z.sources),
+    } for z in st.zones.itertuples()]
+
+    actors = []
+    for a in sc.actors.values():
+        held = st.zones[(st.zones["actor"] == a.id) & (st.zones["status"] == "controlled")]
+        actors.append({"id": a.id, "name": a.name, "colour": a.colour,
+                       "area_km2": round(float(held["area_km2"].sum()), 3),
+                       "zones": len(held)})
+    other = {s: round(float(st.zones.loc[st.zones["status"] == s, "area_km2"].sum()), 3)
+             for s in ("contested", "unknown")}
+
+    cuts_by = {}
+    for c, g in zip(st.cuts.itertuples(), st.cuts.geometry, strict=True):
+        cuts_by.setdefault((c.corridor, c.status), []).append(
+            {"place": c.place, "name": c.name, "actor": c.actor or None,
+             "length_km": c.length_km, "point": _point(g)})
+    corridors = [{
+        "id": c.id, "name": c.name, "kind": c.kind, "status": c.status,
+        "derived_status": c.derived_status,
+        "disagreement": {"yes": True, "no": False}.get(c.disagreement),
+        "cut_at": cuts_by.get((c.id, "controlled"), []),
+        "contested_at": cuts_by.get((c.id, "contested"), []),
+        "users": _split(c.users), "status_since": c.status_from, "note": c.status_note,
+        "confidence": c.confidence, "sources": _split(c.sources),
+    } for c in st.corridors.itertuples()]
+
+    crossings = [{"id": x.id, "name": x.name, "kind": x.kind, "status": x.status,
+                  "since": x.valid_from} for x in st.crossings.itertuples()]
+
+    sieges, lows, highs, psrc, no_figure = [], [], [], [], []
+    for s in st.sieges.itertuples():
+        srcs = _split(s.population_sources)
+        low = None if s.population_low != s.population_low else s.population_low
+        high = None if s.population_high != s.population_high else s.population_high
+        sieges.append({
+            "id": s.id, "name": s.name, "besiegers": _split(s.besiegers),
+            "besieged": _split(s.besieged), "severity": s.severity or None, "since": s.valid_from,
+            "until": s.valid_to or None,
+            "area_km2": None if s.area_km2 != s.area_km2 else s.area_km2,  # NaN: a point
+            "population": {"low": None if low is None else int(low),
+                           "high": None if high is None else int(high),
+                           "sources": sc.cite(srcs)},
+            "nearest_open_crossing": ({"name": s.nearest_open_crossing,
+                                       "distance_km": s.nearest_open_crossing_km}
+                                      if s.nearest_open_crossing else None),
+            "confidence": s.confidence, "sources": _split(s.sources),
+        })
+        if low is not None:
+            lows.append(int(low))
+            highs.append(int(high))
+            psrc.extend(srcs)
+        else:
+            no_figure.append(s.id)
+
+    return {
+        "scenario": sc.id, "title": sc.manifest.title, "date": st.date.isoformat(),
+        "window": [sc.window[0].isoformat(), sc.window[1].isoformat()],
+        "actors": actors, "contested_km2": other["contested"], "unknown_km2": other["unknown"],
+        "zones": zones, "corridors": corridors, "crossings": crossings, "sieges": sieges,
+        "besieged_population": {
+            "low": sum(lows) if lows else None, "high": sum(highs) if highs else None,
+            "sources": sc.cite(list(dict.fromkeys(psrc))),
+            "sieges_without_estimate": no_figure},
+        "attribution": sc.manifest.attribution,
+    }
+
+
+def _n(v: int | None) -> str:
+    return "unknown" if v is None else f"{v:,}"
+
+
+def format_summary(s: dict[str, Any]) -> str:
+    """Human-readable text of a :func:`summarize` dict."""
+    names = {a["id"]: a["name"] for a in s["actors"]}
+    out = [f"{s['title']} — {s['date']}", "", "Ground held (km²):"]
+    for a in sorted(s["actors"], key=lambda a: -a["area_km2"]):
+        if a["zones"]:
+            out.append(f"  {a['name']}: {a['area_km2']:.1f} in {a['zones']} zone(s)")
+    for k in ("contested", "unknown"):
+        if s[f"{k}_km2"]:
+            out.append(f"  {k}: {s[f'{k}_km2']:.1f}")
+    out += ["", "Zones:"]
+    for z in s["zones"]:
+        if z["status"] != "controlled":
+            continue
+        by = ", ".join(names.get(a, a) for a in z["encircled_by"])
+        enc = {True: f"ENCIRCLED by {by}", False: "not encircled",
+               "unknown": "encirclement unknown (borders unmapped or unknown ground)"}
+        place = ", ".join(z["unit_names"][:3]) + (" …" if len(z["units"]) > 3 else "")
+        out.append(f"  {z['id']} ({z['actor_name']}, {z['area_km2']:.1f} km²; {place}): "
+                   f"{enc[z['encircled']]}")
+    if s["corridors"]:
+        out += ["", "Corridors (authored / derived from control):"]
+    for c in s["corridors"]:
+        line = f"  {c['name']}: {c['status']} / {c['derived_status']}"
+        if c["cut_at"]:
+            line += " — cut at " + ", ".join(x["name"] for x in c["cut_at"])
+        if c["contested_at"]:
+            line += " — contested at " + ", ".join(x["name"] for x in c["contested_at"])
+        if c["disagreement"]:
+            line += "  [authored and derived disagree]"
+        out.append(line)
+    if s["crossings"]:
+        out += ["", "Crossings: " + "; ".join(f"{x['name']} {x['status']}"
+                                             for x in s["crossings"])]
+    if s["sieges"]:
+        out += ["", "Sieges:"]
+    for g in s["sieges"]:
+        p = g["population"]
+        by = ", ".join(names.get(a, a) for a in g["besiegers"])
+        line = (f"  {g['name']} (by {by}, since {g['since']}): "
+                f"{_n(p['low'])}–{_n(p['high'])} people")
+        if g["nearest_open_crossing"]:
+            nc = g["nearest_open_crossing"]
+            line += f"; nearest open crossing {nc['name']} {nc['distance_km']:.1f} km"
+        out.append(line)
+    bp = s["besieged_population"]
+    if bp["low"] is not None:
+        missing = bp["sieges_without_estimate"]
+        note = f" (not counting {len(missing)} siege(s) with no estimate)" if missing else ""
+        out += ["", f"Besieged population: {_n(bp['low'])}–{_n(bp['high'])}{note}", "Sources:"]
+        out += [f"  {x['publisher']}, \"{x['title']}\" ({x['date']}) {x['url']}"
+                for x in bp["sources"]]
+    if s["attribution"]:
+        out += ["", f"Data: {s['attribution']}"]
+    return "\n".join(out)
