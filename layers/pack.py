@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -457,8 +458,8 @@ def _json_list(ctx: _Ctx, name: str) -> list[dict]:
             ctx.add(name, f"record #{i + 1}", "", "must be an object")
         else:
             out.append(rec)
-    ids = [r.get("id") for r in out if r.get("id")]
-    for dup in sorted({x for x in ids if ids.count(x) > 1}):
+    counts = Counter(str(r["id"]) for r in out if r.get("id"))
+    for dup in sorted(x for x, n in counts.items() if n > 1):
         ctx.add(name, f"id {dup!r}", "id", "duplicate id")
     return out
 

@@ -1,0 +1,154 @@
+"""The ``export`` and ``import`` subcommands of ``python -m layers``.
+
+``layers/__main__.py`` registers them with :func:`add_export_parser` and
+:func:`add_import_parser`; each sets ``func`` on the namespace, a callable taking the parsed
+arguments and returning the exit status (0 ok, 2 bad input). Errors are one line on stderr,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import Any
+
+from layers.io.errors import InputError
+from layers.io.export import FORMATS, ExportError, default_attribution, export
+from layers.io.import_ import import_file
+from layers.select import SelectionError, parse_bbox, select
+from layers.store import Store, StoreError
+
+DEFAULT_LAYERS = "control,sieges,corridors,crossings,events"
+BAD_INPUT = 2
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``export``: a selection of a state and/or user layers to a GIS file."""
+    p = subparsers.add_parser(
+        "export", help="export layers at a date as GeoJSON, GeoPackage, KML or CSV",
+        description="Export a selection (scenario layers at a date and/or user layers from "
+                    "the store, filtered by actors and bounding box) for QGIS, ArcGIS or "
+                    "Google Earth.",
+    )
+    p.add_argument("--scenario", help="scenario pack name or folder")
+    p.add_argument("--date", help="YYYY-MM-DD (default: the pack's default date)")
+    p.add_argument("--layers", default=None,
+                   help=f"scenario layers, comma-separated (default {DEFAULT_LAYERS}; "
+                        "'zones' adds the dissolved zones)")
+    p.add_argument("--user-layers", default=None, help="user layers from the store, A,B")
+    p.add_argument("--store", default=None, help="working store (default $CORDON_STORE or "
+                                                 "~/.local/share/cordon/store.gpkg)")
+    p.add_argument("--actors", default=None, help="actor ids, comma-separated")
+    p.add_argument("--bbox", default=None, help="W,S,E,N in degrees")
+    p.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
+    p.add_argument("-o", "--output", required=True, help="output file ('-' for stdout)")
+    p.set_defaults(func=run_export)
+    return p
+
+
+def add_import_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``import``: a GeoJSON/GeoPackage/KML/CSV file into a user layer."""
+    p = subparsers.add_parser(
+        "import", help="import a GeoJSON, GeoPackage, KML or CSV file as a user layer",
+        description="Check and import a file into a user layer of the working store. "
+                    "Nothing is written unless the whole file is good.",
+    )
+    p.add_argument("file")
+    p.add_argument("--into", required=True, help="user layer name")
+    p.add_argument("--layer", default=None, help="only this layer (table or folder) of FILE")
+    p.add_argument("--replace", action="store_true",
+                   help="replace the layer's features instead of adding to them")
+    p.add_argument("--store", default=None, help="working store (default $CORDON_STORE or "
+                                                 "~/.local/share/cordon/store.gpkg)")
+    p.set_defaults(func=run_import)
+    return p
+
+
+def _fail(message: str) -> int:
+    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+    return BAD_INPUT
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise SelectionError(f"--date '{text}' is not a date YYYY-MM-DD") from None
+
+
+def _scenario_state(args: argparse.Namespace) -> tuple[Any, Any]:
+    """Load the pack and its state at the date (a PackError reaches ``__main__``, which
+    lists the pack's problems)."""
+    import layers  # the model's public API (load_scenario, state_at) lives in the package
+
+    day = _parse_date(args.date) if args.date else None
+    try:
+        scenario = layers.load_scenario(args.scenario)
+    except (OSError, LookupError) as exc:
+        raise SelectionError(f"scenario '{args.scenario}': {exc}") from None
+    return scenario, layers.state_at(scenario, day or scenario.manifest.default_date)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``python -m layers export ...``; returns the exit status."""
+    try:
+        bbox = parse_bbox(args.bbox) if args.bbox else None
+        actors = _split(args.actors)
+        user_names = _split(args.user_layers) or []
+        if not args.scenario and not user_names:
+            return _fail("nothing to export: give --scenario and/or --user-layers")
+        if args.date and not args.scenario:
+            _parse_date(args.date)
+        state, attribution = None, default_attribution()
+        if args.scenario:
+            scenario, state = _scenario_state(args)
+            if actors:
+                unknown = [a for a in actors if a not in scenario.actors]
+                if unknown:
+                    return _fail(f"unknown actor '{unknown[0]}' in scenario '{args.scenario}' "
+                                 f"(actors: {', '.join(scenario.actors)})")
+            own = getattr(scenario.manifest, "attribution", "")
+            if own:
+                attribution = f"{own} {attribution}"
+        names = _split(args.layers or DEFAULT_LAYERS) if state is not None else None
+        user = {}
+        if user_names:
+            store = Store(args.store)
+            user = {n: store.read(n) for n in user_names}
+        selection = select(state, names, actors=actors, bbox=bbox, user_layers=user)
+        if args.output == "-":
+            export(selection, args.fmt, sys.stdout.buffer, attribution=attribution)
+        else:
+            export(selection, args.fmt, args.output, attribution=attribution)
+    except (SelectionError, ExportError, StoreError, InputError) as exc:
+        return _fail(str(exc))
+    if args.output != "-":
+        total = sum(len(g) for g in selection.values())
+        print(f"wrote {total} features in {len(selection)} layers to {args.output}",
+              file=sys.stderr)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``python -m layers import FILE --into LAYER``; returns the exit status."""
+    try:
+        gdf = import_file(args.file, name=args.layer)
+        store = Store(args.store)
+        if args.replace:
+            count = store.replace(args.into, gdf, source=str(args.file))
+        else:
+            count = store.add_layer(args.into, gdf, source=str(args.file))
+    except (InputError, StoreError) as exc:
+        return _fail(str(exc))
+    for line in gdf.attrs.get("notes", []) + gdf.attrs.get("repairs", []):
+        print(f"note: {line}", file=sys.stderr)
+    print(f"imported {count} features from {args.file} into layer '{args.into}' "
+          f"of {store.path}", file=sys.stderr)
+    return 0
