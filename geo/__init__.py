@@ -38,7 +38,7 @@ def _detection(sp) -> float:
     return max(0.05, det)
 
 
-def geoparse(text: str, *, demonyms: bool = False) -> list[Mention]:
+def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None) -> list[Mention]:
     """Find and resolve the places named in ``text``.
 
     Parameters
@@ -48,6 +48,10 @@ def geoparse(text: str, *, demonyms: bool = False) -> list[Mention]:
     demonyms : bool
         Also return demonyms ("Syrian" → Syria, kind ``demonym``). They always count as
         context for resolution, returned or not.
+    online : bool, optional
+        Ask the online provider (Nominatim, see ``geo.online``) for names the gazetteer
+        lacks. None (default) follows ``CORDON_ONLINE``, which is off unless set; a failing
+        service leaves the offline result as it is.
 
     Returns
     -------
@@ -83,6 +87,13 @@ def geoparse(text: str, *, demonyms: bool = False) -> list[Mention]:
                                        0.8, rec.source))
     if demonyms:
         out.sort(key=lambda m: m.start)
+    from geo.online import get_provider
+
+    provider = get_provider(online)
+    if provider is not None:
+        from geo.online import fill_unresolved
+
+        out = fill_unresolved(text, out, provider)
     return out
 
 

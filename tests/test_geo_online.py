@@ -329,3 +329,18 @@ def test_caller_spans_are_used_and_each_name_is_asked_once(tmp_path):
     result = fill_unresolved(text, [], provider, spans=spans)
     assert [(m.start, m.end) for m in result] == [(0, 11), (25, 36)]  # overlap dropped
     assert [c["q"] for c in adapter.calls] == ["Tell Qarqur"]
+
+
+def test_geoparse_online_switch_uses_the_provider(tmp_path, monkeypatch):
+    import geo
+    import geo.online
+
+    text = "Aid reached the village of Tell Qarqur, west of Aleppo in Syria."
+    provider, _ = make_provider(tmp_path, {"Tell Qarqur": [FAR_HOMONYM, VILLAGE]})
+    monkeypatch.setattr(geo.online, "get_provider",
+                        lambda online=None: provider if online else None)
+    assert "Tell Qarqur" not in [m.text for m in geo.geoparse(text, online=False)]
+    found = {m.text: m for m in geo.geoparse(text, online=True)}
+    assert found["Tell Qarqur"].source == "osm:node/4242"
+    offline = geo.geoparse(text, online=False)
+    assert all(m in found.values() for m in offline)  # the offline result stands
