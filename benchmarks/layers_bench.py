@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from layers.analysis.assign import assign_points  # noqa: E402
 from layers.io.export import export  # noqa: E402
-from layers.select import select  # noqa: E402
+from layers.selection import select  # noqa: E402
 
 W, S, E, N = 37.05, 36.12, 37.25, 36.27  # roughly Aleppo's extent
 ACTORS = ("blue", "red", "orange")

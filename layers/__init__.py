@@ -35,7 +35,7 @@ _LAZY = {
     "Changes": "layers.timeline",
     "summarize": "layers.summary",
     "format_summary": "layers.summary",
-    "select": "layers.select",
+    "select": "layers.selection",
     "export": "layers.io",
     "import_file": "layers.io",
     "InputError": "layers.io",

@@ -16,7 +16,7 @@ from typing import Any
 from layers.io.errors import InputError
 from layers.io.export import FORMATS, ExportError, default_attribution, export
 from layers.io.import_ import import_file
-from layers.select import SelectionError, parse_bbox, select
+from layers.selection import SelectionError, parse_bbox, select
 from layers.store import Store, StoreError
 
 DEFAULT_LAYERS = "control,sieges,corridors,crossings,events"

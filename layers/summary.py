@@ -1,7 +1,9 @@
 """The summary of a scenario at a date: the dict behind ``python -m layers summary --json``.
 
 Who holds what (km²), which zones are encircled and by whom, corridor status (authored and
-derived, and where cut), sieges and the besieged population with its sources.
+derived, and where cut), sieges and the besieged population with its sources. The population is
+the range of the *current* estimates of each siege and carries their date (``as_of``); which
+estimates count as current is decided in :mod:`layers.analysis.sieges`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 import shapely
 
+from .analysis.sieges import population_range
 from .model import Scenario
 from .timeline import state_at
 
@@ -77,28 +80,32 @@ def summarize(sc: Scenario, day: date | str) -> dict[str, Any]:
     crossings = [{"id": x.id, "name": x.name, "kind": x.kind, "status": x.status,
                   "since": x.valid_from} for x in st.crossings.itertuples()]
 
-    sieges, lows, highs, psrc, no_figure = [], [], [], [], []
+    by_id = {s.id: s for s in sc.sieges}
+    sieges, lows, highs, psrc, no_figure, as_of = [], [], [], [], [], []
     for s in st.sieges.itertuples():
-        srcs = _split(s.population_sources)
-        low = None if s.population_low != s.population_low else s.population_low
-        high = None if s.population_high != s.population_high else s.population_high
+        rec = by_id[s.id]
+        rng = population_range(rec, st.date)  # the rule behind population_low/high
+        srcs = list(dict.fromkeys(x for p in rng.estimates for x in p.sources))
         sieges.append({
             "id": s.id, "name": s.name, "besiegers": _split(s.besiegers),
             "besieged": _split(s.besieged), "severity": s.severity or None, "since": s.valid_from,
+            "since_precision": rec.interval.start_precision,
             "until": s.valid_to or None,
             "area_km2": None if s.area_km2 != s.area_km2 else s.area_km2,  # NaN: a point
-            "population": {"low": None if low is None else int(low),
-                           "high": None if high is None else int(high),
-                           "sources": sc.cite(srcs)},
+            "population": {"low": rng.low, "high": rng.high, "sources": sc.cite(srcs),
+                           "as_of": rng.as_of.isoformat() if rng.as_of else None,
+                           "after_date": rng.after},
             "nearest_open_crossing": ({"name": s.nearest_open_crossing,
                                        "distance_km": s.nearest_open_crossing_km}
                                       if s.nearest_open_crossing else None),
             "confidence": s.confidence, "sources": _split(s.sources),
         })
-        if low is not None:
-            lows.append(int(low))
-            highs.append(int(high))
+        if rng.low is not None:
+            lows.append(rng.low)
+            highs.append(rng.high)
             psrc.extend(srcs)
+            if rng.as_of is not None:
+                as_of.append(rng.as_of)
         else:
             no_figure.append(s.id)
 
@@ -110,6 +117,9 @@ def summarize(sc: Scenario, day: date | str) -> dict[str, Any]:
         "besieged_population": {
             "low": sum(lows) if lows else None, "high": sum(highs) if highs else None,
             "sources": sc.cite(list(dict.fromkeys(psrc))),
+            # the total is only as current as its oldest part
+            "as_of": min(as_of).isoformat() if as_of else None,
+            "as_of_newest": max(as_of).isoformat() if as_of else None,
             "sieges_without_estimate": no_figure},
         "attribution": sc.manifest.attribution,
     }
@@ -117,6 +127,32 @@ def summarize(sc: Scenario, day: date | str) -> dict[str, Any]:
 
 def _n(v: int | None) -> str:
     return "unknown" if v is None else f"{v:,}"
+
+
+def _people(low: int | None, high: int | None) -> str:
+    if low is None and high is None:
+        return "population unknown"
+    return f"{_n(low)} people" if low == high else f"{_n(low)}–{_n(high)} people"
+
+
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def _since(day: str, precision: str | None) -> str:
+    """A start date as precise as the sources: ``about 2016-06-01``, ``Jun 2016`` or the day."""
+    if precision == "approximate":
+        return f"about {day}"
+    if precision == "month" and len(day) >= 7:
+        return f"{_MONTHS[int(day[5:7]) - 1]} {day[:4]}"
+    return day
+
+
+def _dated(p: dict[str, Any], day: str) -> str:
+    if not p.get("as_of"):
+        return ""
+    if p.get("after_date"):
+        return f" (figures of {p['as_of']}, after {day}: none earlier)"
+    return f" (as of {p['as_of']})"
 
 
 def format_summary(s: dict[str, Any]) -> str:
@@ -158,8 +194,8 @@ def format_summary(s: dict[str, Any]) -> str:
     for g in s["sieges"]:
         p = g["population"]
         by = ", ".join(names.get(a, a) for a in g["besiegers"])
-        line = (f"  {g['name']} (by {by}, since {g['since']}): "
-                f"{_n(p['low'])}–{_n(p['high'])} people")
+        line = (f"  {g['name']} (by {by}, since {_since(g['since'], g.get('since_precision'))}): "
+                f"{_people(p['low'], p['high'])}{_dated(p, s['date'])}")
         if g["nearest_open_crossing"]:
             nc = g["nearest_open_crossing"]
             line += f"; nearest open crossing {nc['name']} {nc['distance_km']:.1f} km"
@@ -168,7 +204,13 @@ def format_summary(s: dict[str, Any]) -> str:
     if bp["low"] is not None:
         missing = bp["sieges_without_estimate"]
         note = f" (not counting {len(missing)} siege(s) with no estimate)" if missing else ""
-        out += ["", f"Besieged population: {_n(bp['low'])}–{_n(bp['high'])}{note}", "Sources:"]
+        when = ""
+        if bp.get("as_of"):
+            newest = bp.get("as_of_newest") or bp["as_of"]
+            when = (f", as of {newest}" if newest == bp["as_of"]
+                    else f", figures dated {bp['as_of']} to {newest}")
+        out += ["", f"Besieged population: {_people(bp['low'], bp['high'])}{when}{note}",
+                "Sources:"]
         out += [f"  {x['publisher']}, \"{x['title']}\" ({x['date']}) {x['url']}"
                 for x in bp["sources"]]
     if s["attribution"]:

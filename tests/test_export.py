@@ -18,7 +18,7 @@ from shapely.geometry import LineString, Point, Polygon
 
 from layers.cli_exchange import add_export_parser
 from layers.io.export import ExportError, default_attribution, export, export_bytes
-from layers.select import SelectionError, parse_bbox, select
+from layers.selection import SelectionError, parse_bbox, select
 from layers.store import Store
 
 SRC_A = [{"publisher": "Sample Monitor", "title": "Weekly access note 12", "date": "2016-09-10",
@@ -289,3 +289,15 @@ def test_ongoing_interval_written_as_empty_text_is_exported_as_null(tmp_path):
     export({"control": control}, "geojson", out)
     props = [f["properties"] for f in json.loads(out.read_text())["features"]]
     assert [p["valid_to"] for p in props] == [None, "2016-12-01"]
+
+
+def test_public_select_stays_the_function_after_submodules_load():
+    # A submodule named like a re-exported function would replace it on import.
+    import importlib
+
+    import layers
+
+    for name in ("layers.selection", "layers.io", "layers.store", "layers.summary"):
+        importlib.import_module(name)
+    assert callable(layers.select) and layers.select.__name__ == "select"
+    assert callable(layers.export) and callable(layers.summarize)

@@ -233,7 +233,7 @@ def export(
     Parameters
     ----------
     selection : mapping of str to GeoDataFrame
-        Layer name -> features (see :func:`layers.select.select`); order is kept.
+        Layer name -> features (see :func:`layers.selection.select`); order is kept.
     fmt : {"geojson", "gpkg", "kml", "csv"}
         GeoJSON: one RFC 7946 FeatureCollection, each feature with a ``layer`` property.
         GeoPackage: a table per layer. KML: a folder per layer. CSV: one row per feature,
