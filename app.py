@@ -1,7 +1,484 @@
-"""Cordon — the Streamlit page: widgets, state and layout only."""
+"""Cordon — the Streamlit page: widgets, state and layout only.
 
+Everything a command-line user would also want (loading packs, the state at a date, analysis,
+geocoding, export, drawing) lives in ``layers``, ``layers.draw`` and ``geo``; this file reads
+the URL and the widgets, asks those modules, and lays out the answers.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
+
+import layers
+from layers import draw
+from layers.draw import mentions as reports
+from layers.draw import onscreen
+from layers.draw import summary as summaries
+from layers.draw.popups import md
+from layers.draw.view import View, from_params
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SCENARIO = "aleppo-2016"
+UPLOAD_CAP_MB = 20
+EXPORT_FORMATS = {"GeoJSON": "geojson", "GeoPackage": "gpkg", "KML": "kml", "CSV": "csv"}
+EXPORT_SUFFIX = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml", "csv": ".csv"}
+TABS = ("Report", "Over time", "Export", "My layers", "About the data")
+BASEMAPS = {"offline": "Offline outlines", "osm": "OpenStreetMap (online)",
+            "satellite": "Satellite (online)"}
 
 st.set_page_config(page_title="Cordon", layout="wide")
-st.title("Cordon")
-st.caption("Sieges and humanitarian access over time.")
+
+
+# ------------------------------------------------------------------ cached data (plain keys)
+@st.cache_resource(show_spinner=False)
+def _vendor() -> None:
+    draw.ensure_vendor(HERE / "static")
+
+
+@st.cache_resource(show_spinner="Loading scenario…")
+def scenario(name: str):
+    return layers.load_scenario(name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def state(name: str, day: str):
+    return layers.state_at(scenario(name), date.fromisoformat(day))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def changed(name: str, day_a: str, day_b: str):
+    ch = layers.changes(scenario(name), date.fromisoformat(day_a), date.fromisoformat(day_b))
+    return summaries.changed_units(ch)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def summary(name: str, day: str) -> dict:
+    return layers.summarize(scenario(name), date.fromisoformat(day))
+
+
+@st.cache_data(show_spinner="Summarising the scenario over time…", max_entries=8)
+def history(name: str) -> pd.DataFrame:
+    start, end = scenario(name).window
+    return summaries.history(lambda d: summary(name, d.isoformat()), start, end)
+
+
+def context(name: str) -> draw.DrawContext:
+    sc = scenario(name)
+    key = f"draw-context-{name}"
+    if key not in sc.cache:  # the pack's own cache: built once per loaded scenario
+        sc.cache[key] = draw.DrawContext.for_scenario(sc)
+    return sc.cache[key]
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def layer_collection(name: str, day: str, layer: str, actors: tuple[str, ...] | None,
+                     compare: str | None) -> dict:
+    """One layer at ``day`` as a GeoJSON dict (display geometry), cached per layer so a
+    toggle only re-assembles cached pieces."""
+    moved = changed(name, compare, day) if layer == "changes" and compare else None
+    return draw.layer_features(state(name, day), context(name), [layer], actors=actors,
+                               changed=moved)[layer]
+
+
+# ------------------------------------------------------------------ URL ⇄ widgets
+def window_of(name: str) -> tuple[date, date]:
+    return scenario(name).window
+
+
+def default_date_of(name: str) -> date:
+    return scenario(name).default_date
+
+
+def load_view_from_url(names: list[str]) -> None:
+    """Once per session: seed the widgets from the query parameters."""
+    if st.session_state.get("_view_loaded"):
+        return
+    default = DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0]
+    v = from_params(dict(st.query_params), names, default, window_of, default_date_of,
+                    BASEMAPS)
+    st.session_state.update({
+        "scenario": v.scenario, f"day:{v.scenario}": v.date, "basemap": v.basemap,
+        "compare_on": v.compare is not None,
+        f"compare_day:{v.scenario}": v.compare or scenario(v.scenario).window[0],
+        **{f"layer_{k}": k in v.layers for k in draw.LAYERS if k != "changes"},
+        "_hidden": set(v.hidden_actors),
+        "_view_loaded": True,
+    })
+
+
+def on_scenario_change() -> None:
+    """A new scenario starts without a comparison and with all its actors shown."""
+    st.session_state["compare_on"] = False
+    st.session_state["_hidden"] = set()
+
+
+def sidebar(names: list[str]) -> View:
+    sb = st.sidebar
+    name = sb.selectbox("Scenario", names, key="scenario", on_change=on_scenario_change)
+    sc = scenario(name)
+    start, end = sc.window
+    # Date widgets are keyed per scenario: each pack has its own window.
+    for key, fallback in ((f"day:{name}", sc.default_date), (f"compare_day:{name}", start)):
+        value = st.session_state.get(key)
+        if not isinstance(value, date) or not start <= value <= end:
+            st.session_state[key] = fallback
+    day = sb.slider("Date", min_value=start, max_value=end, step=timedelta(days=1),
+                    format="YYYY-MM-DD", key=f"day:{name}")
+    compare_on = sb.checkbox("Compare with an earlier date", key="compare_on",
+                             help="Outlines the places that changed hands between the two dates.")
+    compare = None
+    if compare_on:
+        compare = sb.slider("Comparison date", min_value=start, max_value=end,
+                            step=timedelta(days=1), format="YYYY-MM-DD",
+                            key=f"compare_day:{name}")
+    sb.markdown("**Layers**")
+    shown = [k for k in draw.LAYERS if k != "changes"
+             and sb.checkbox(draw.LAYER_LABELS[k], key=f"layer_{k}")]
+    if compare is not None:
+        shown.append("changes")
+    hidden = set(st.session_state.get("_hidden", set()))
+    with sb.expander("Control by actor", expanded=False):
+        ctx = context(name)
+        for aid in [*ctx.actors, draw.groups.CONTESTED, draw.groups.UNKNOWN]:
+            label = md(ctx.actor_name(aid) if aid in ctx.actors else aid.capitalize())
+            on = st.checkbox(label, value=aid not in hidden, key=f"actor_{name}_{aid}")
+            (hidden.discard if on else hidden.add)(aid)
+    st.session_state["_hidden"] = hidden
+    basemap = sb.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get, key="basemap")
+    return View(scenario=name, date=day, layers=tuple(k for k in draw.LAYERS if k in shown),
+                hidden_actors=tuple(sorted(hidden)), compare=compare, basemap=basemap)
+
+
+def place_search() -> None:
+    """A one-name lookup (Arabic too) that centres the map on the chosen place."""
+    query = st.sidebar.text_input("Find a place", key="place_query",
+                                  placeholder="e.g. Bustan al-Qasr, حلب")
+    if not query.strip():
+        st.session_state.pop("_found", None)
+        return
+    import geo
+
+    found = list(geo.lookup(query.strip(), limit=5))
+    if not found:
+        st.sidebar.info(f"No place called “{md(query.strip())}” in the gazetteer.")
+        return
+    labels = [md(f"{c.name} ({c.kind}, {c.lat:.4f}, {c.lon:.4f})") for c in found]
+    pick = st.sidebar.radio("Matches", range(len(found)), format_func=labels.__getitem__,
+                            key="place_pick")
+    hit = found[pick]
+    st.session_state["_centre"] = (hit.lat, hit.lon)
+    st.session_state["_found"] = [{"text": query.strip(), "name": hit.name, "kind": hit.kind,
+                                   "lat": hit.lat, "lon": hit.lon, "confidence": None}]
+
+
+# ------------------------------------------------------------------ report box
+def report_box(day: date) -> None:
+    st.caption("Paste a report (or upload a .txt) to see the places it names. The text stays in "
+               "this browser session only; nothing is saved unless you keep the places.")
+    upload = st.file_uploader("Report as .txt", type=["txt"], key="report_file")
+    if upload is not None and st.session_state.get("_report_file_id") != upload.file_id:
+        st.session_state["_report_file_id"] = upload.file_id
+        try:
+            st.session_state["report_text"] = upload.getvalue().decode("utf-8")
+        except UnicodeDecodeError:
+            st.error(f"{md(upload.name)}: not UTF-8 text. Save it as UTF-8 and upload again.")
+    text = st.text_area("Report text", key="report_text", height=160)
+    c1, c2, c3 = st.columns(3)
+    c1.text_input("Publisher", key="report_publisher")
+    c2.text_input("Published (YYYY-MM-DD)", key="report_date")
+    c3.text_input("URL", key="report_url")
+    if st.button("Find places", key="report_go", disabled=not text.strip()):
+        import geo
+
+        with st.spinner(f"Finding places in {len(text):,} characters…"):
+            st.session_state["mention_rows"] = reports.mention_rows(geo.geoparse(text))
+        st.session_state["_editor_version"] = st.session_state.get("_editor_version", 0) + 1
+    rows = st.session_state.get("mention_rows")
+    if rows is None:
+        return
+    if not rows:
+        st.info("No places found in this text.")
+        return
+    version = st.session_state.get("_editor_version", 0)
+    st.data_editor(
+        pd.DataFrame(rows, columns=reports.COLUMNS), key=f"mention_editor_{version}",
+        hide_index=True, on_change=apply_mention_edits, args=(f"mention_editor_{version}",),
+        disabled=["text", "kind", "confidence", "low", "place", "start", "end"],
+        column_config={
+            "keep": st.column_config.CheckboxColumn("Keep", help="Untick to drop"),
+            "low": st.column_config.CheckboxColumn("Low confidence"),
+            "lat": st.column_config.NumberColumn("Lat", format="%.5f"),
+            "lon": st.column_config.NumberColumn("Lon", format="%.5f"),
+            "start": None, "end": None,
+        })
+    low = sum(1 for r in rows if r.get("low"))
+    st.caption(f"{len(rows)} places, {low} with low confidence (drawn hollow on the map). "
+               "Correct a place by typing another name or its coordinates; untick Keep to "
+               "drop it.")
+    if st.button("Keep as an events layer", key="report_keep"):
+        events = reports.kept_events(rows, report_source(), text, day=day)
+        if events.empty:
+            st.warning("Nothing to keep: tick Keep on at least one place with coordinates.")
+        else:
+            src = report_source()
+            name = save_layer("report", events,
+                              f"report: {src['publisher'] or 'unnamed'} {src['date']}".strip())
+            st.success(f"Kept {len(events)} places as the layer “{md(name)}”.")
+
+
+def apply_mention_edits(key: str) -> None:
+    """Write the table's edits back into the mention rows (a renamed place is looked up)."""
+    import geo
+
+    reports.apply_edits(st.session_state.get("mention_rows") or [],
+                        st.session_state[key].get("edited_rows", {}), geo.lookup)
+    st.session_state["_editor_version"] = st.session_state.get("_editor_version", 0) + 1
+
+
+def user_collection() -> dict:
+    """The user's layers as one GeoJSON dict; each layer is drawn once, then reused."""
+    cache = st.session_state.setdefault("_user_cols", {})
+    features: list[dict] = []
+    for name, gdf in st.session_state.get("user_layers", {}).items():
+        if name not in cache or cache[name][0] is not gdf:
+            cache[name] = (gdf, draw.groups.user_features({name: gdf}))
+        features += cache[name][1]["features"]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def kept_mentions() -> list[dict]:
+    """The report's mentions the user keeps ticked."""
+    return [r for r in st.session_state.get("mention_rows") or [] if r.get("keep")]
+
+
+# ------------------------------------------------------------------ user layers and export
+def save_layer(name: str, gdf, source: str) -> str:
+    """Show ``gdf`` as a user layer and keep it in the working store; returns its name."""
+    shown = st.session_state.setdefault("user_layers", {})
+    try:
+        store = layers.Store()
+        name = onscreen.layer_name(name, [*shown, *store.layers()])
+        store.add_layer(name, gdf, source=source)
+        st.session_state["_saved_chosen"] = [*st.session_state.get("_saved_chosen", []), name]
+    except (ValueError, OSError) as err:  # StoreError: one plain line; the layer still shows
+        name = onscreen.layer_name(name, shown)
+        st.warning(f"Shown but not saved in the working store: {md(err)}")
+    shown[name] = gdf
+    return name
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def stored_layer(path: str, name: str, changes: int):
+    """A layer read from the working store (``changes`` keys the cache to its history)."""
+    return layers.Store(path).read(name)
+
+
+def saved_layers_picker() -> None:
+    """Choose which layers from the working store are on the map."""
+    try:
+        store = layers.Store()
+        names = store.layers()
+    except (ValueError, OSError) as err:
+        st.warning(f"The working store cannot be read: {md(err)}")
+        return
+    if not names:
+        return
+    # No widget key: the choice lives in "_saved_chosen", which survives this tab being closed.
+    before = [n for n in st.session_state.get("_saved_chosen", []) if n in names]
+    chosen = st.multiselect("Layers in the working store", names, default=before,
+                            help=f"Kept in {store.path}")
+    st.session_state["_saved_chosen"] = chosen
+    shown = st.session_state.setdefault("user_layers", {})
+    for name in names:
+        if name in chosen and name not in shown:
+            shown[name] = stored_layer(str(store.path), name, len(store.history(name)))
+        elif name not in chosen and name in shown:
+            del shown[name]
+
+
+def upload_box() -> None:
+    st.caption(f"Add a GeoJSON, GeoPackage, KML or CSV (at most {UPLOAD_CAP_MB} MB) as a layer. "
+               "It is kept in the working store for later sessions.")
+    up = st.file_uploader("Layer file", type=["geojson", "json", "gpkg", "kml", "csv"],
+                          key="layer_file")
+    if up is not None and st.session_state.get("_layer_file_id") != up.file_id:
+        st.session_state["_layer_file_id"] = up.file_id
+        add_upload(up)
+    saved_layers_picker()
+
+
+def add_upload(up) -> None:
+    if up.size > UPLOAD_CAP_MB * 1024 * 1024:
+        st.error(f"{md(up.name)}: {up.size / 1e6:.1f} MB is over the {UPLOAD_CAP_MB} MB limit.")
+        return
+    suffix = Path(up.name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(up.getvalue())
+        try:
+            gdf = layers.import_file(path)
+        except ValueError as err:  # InputError and friends: already one plain line
+            st.error(md(str(err).replace(str(path), up.name)))
+            return
+        except Exception as err:  # noqa: BLE001 - never a traceback on the page
+            st.error(f"{md(up.name)}: could not be read ({type(err).__name__}).")
+            return
+    name = save_layer(Path(up.name).stem, gdf, f"upload: {up.name}")
+    st.success(f"Added “{md(name)}”: {len(gdf)} features.")
+
+
+def export_box(view: View) -> None:
+    st.caption("Exports exactly what the map shows: visible layers at this date, the report's "
+               "ticked places and your layers, with full geometry, sources and confidence.")
+    label = st.selectbox("Format", list(EXPORT_FORMATS), key="export_fmt")
+    fmt = EXPORT_FORMATS[label]
+    if st.button("Prepare download", key="export_go"):
+        day = view.date.isoformat()
+        moved = (changed(view.scenario, view.compare.isoformat(), day)
+                 if view.compare is not None else None)
+        try:
+            sel = onscreen.selection(
+                layers.select, state(view.scenario, day), view.layers,
+                onscreen.visible_actors(context(view.scenario), view.hidden_actors),
+                changed=moved, mention_rows=kept_mentions(),
+                report=report_source(), user_layers=st.session_state.get("user_layers", {}))
+            buffer = io.BytesIO()
+            layers.export(sel, fmt, buffer)
+            data = buffer.getvalue()
+        except ValueError as err:  # ExportError, SelectionError: one plain line
+            st.error(md(err))
+            return
+        st.session_state["_export"] = (fmt, view.to_params(), data)
+    ready = st.session_state.get("_export")
+    if ready and ready[0] == fmt and ready[1] == view.to_params():
+        st.download_button(f"Download {label}", ready[2], key="export_dl",
+                           file_name=f"cordon-{view.scenario}-{view.date}{EXPORT_SUFFIX[fmt]}")
+
+
+def report_source() -> dict:
+    return {"publisher": st.session_state.get("report_publisher", ""),
+            "date": st.session_state.get("report_date", ""),
+            "url": st.session_state.get("report_url", ""), "title": "Pasted report"}
+
+
+def population_box(view: View) -> None:
+    s = summary(view.scenario, view.date.isoformat())
+    st.metric("Besieged population", summaries.population_short(s) or "unknown",
+              help="Sum of the ranges reported for the sieges in force on this date.")
+    cites = summaries.sources_list(summaries.population_sources(s))
+    full = summaries.population_text(s)
+    if full:
+        st.caption(md(f"{full} people. Sources: " + ("; ".join(cites) or "none listed")))
+
+
+def summary_panel(view: View) -> None:
+    s = summary(view.scenario, view.date.isoformat())
+    left, right = st.columns(2)
+    for col, title, table in ((left, "Ground held (km²)", summaries.area_table(s)),
+                              (left, "Sieges", summaries.siege_table(s)),
+                              (right, "Encircled zones", summaries.encircled_table(s)),
+                              (right, "Corridors", summaries.corridor_table(s))):
+        if not table.empty:
+            col.markdown(f"**{title}**")
+            # st.table renders Markdown in cells: data is escaped first.
+            col.table(table.astype(str).map(md).set_index(table.columns[0]))
+
+
+def over_time(view: View) -> None:
+    df = history(view.scenario)
+    pop = [c for c in df.columns if c.startswith("besieged")]
+    area = [c for c in df.columns if c.endswith("km²")]
+    if pop:
+        st.markdown("**Besieged population (range)**")
+        st.line_chart(df[pop], height=220)
+    if area:
+        st.markdown("**Ground held by actor (km²)**")
+        st.line_chart(df[area], height=220)
+    if not pop and not area:
+        st.info("No figures over time for this scenario.")
+
+
+# ------------------------------------------------------------------ the page
+def main() -> None:
+    _vendor()
+    names = layers.list_scenarios()
+    if not names:
+        st.error("No scenario packs found in data/scenarios.")
+        return
+    try:
+        load_view_from_url(names)
+        view = sidebar(names)
+    except layers.PackError as err:  # a broken pack: say which file and field, no traceback
+        st.error(f"This scenario pack cannot be loaded: {md(err)}")
+        return
+    place_search()
+    params = view.to_params()
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+    sc = scenario(view.scenario)
+    st.title("Cordon")
+    st.caption(md(f"{sc.manifest.title} — {view.date:%d %B %Y}"))
+    col_map, col_side = st.columns([3, 1])
+    summary_area = st.container()
+    # Tabs run before the map is drawn (into the columns above), so a report's places or a new
+    # layer appear on the map in the same run. Only the open tab's content runs.
+    tabs = st.tabs(TABS, key="tab", on_change="rerun")
+    panes = dict(zip(TABS, tabs, strict=True))
+    with panes["Report"]:
+        if panes["Report"].open is not False:
+            report_box(view.date)
+    with panes["Over time"]:
+        if panes["Over time"].open:
+            over_time(view)
+    with panes["Export"]:
+        if panes["Export"].open:
+            export_box(view)
+    with panes["My layers"]:
+        if panes["My layers"].open:
+            upload_box()
+    with panes["About the data"]:
+        if panes["About the data"].open:
+            st.markdown(summaries.attribution(sc.manifest.attribution,
+                                              HERE / "data" / "ATTRIBUTION.md"))
+
+    actors_shown = onscreen.visible_actors(context(view.scenario), view.hidden_actors)
+    day, compare = view.date.isoformat(), view.compare.isoformat() if view.compare else None
+    data = {k: layer_collection(view.scenario, day, k,
+                                tuple(actors_shown) if k == "control" else None,
+                                compare if k == "changes" else None)
+            for k in view.layers if k not in ("mentions", "user")}
+    if "mentions" in view.layers:
+        data["mentions"] = draw.groups.mention_features(kept_mentions())
+    if "user" in view.layers:
+        data["user"] = user_collection()
+    groups = ([draw.tile_group(view.basemap)] if view.basemap in draw.TILES else [])
+    groups += draw.build_groups({k: v for k, v in data.items() if k in view.layers})
+    if st.session_state.get("_found"):  # the place searched for, on top of everything
+        groups += draw.build_groups(
+            {"search": draw.groups.mention_features(st.session_state["_found"])})
+
+    lat, lon = sc.manifest.center
+    m = draw.add_basemap(draw.offline_map((lat, lon), sc.manifest.zoom))
+    centre = st.session_state.get("_centre")
+    with col_map:
+        st_folium(m, key="map", height=620, use_container_width=True,
+                  feature_group_to_add=groups, returned_objects=[],
+                  center=centre, zoom=15 if centre else None)
+    with col_side:
+        st.markdown("**Legend**")
+        holding = [a["id"] for a in summary(view.scenario, day)["actors"] if a.get("zones")]
+        st.html(draw.legend_html(draw.legend_entries(context(view.scenario), view.layers,
+                                                     actors_shown, holding)))
+        population_box(view)
+    with summary_area:
+        summary_panel(view)
+
+main()

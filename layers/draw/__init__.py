@@ -1,0 +1,20 @@
+"""Drawing: scenario state → folium layers, styles, legend and escaped popups/tooltips."""
+
+from .assets import ensure_vendor, external_urls, offline_map
+from .basemap import TILES, add_basemap, tile_group
+from .groups import (
+    LAYER_LABELS,
+    LAYERS,
+    DrawContext,
+    build_groups,
+    display_geometry,
+    layer_features,
+)
+from .legend import legend_entries, legend_html
+from .popups import escape, safe_url
+
+__all__ = [
+    "LAYERS", "LAYER_LABELS", "TILES", "DrawContext", "add_basemap", "build_groups",
+    "display_geometry", "ensure_vendor", "escape", "external_urls", "layer_features",
+    "legend_entries", "legend_html", "offline_map", "safe_url", "tile_group",
+]

@@ -1,0 +1,113 @@
+"""Colours and line styles: one place so the map, the legend and the tests agree.
+
+Actor colours come from the scenario pack; an actor without a usable colour gets the next colour
+of the Okabe–Ito palette (safe for the common forms of colour blindness). Statuses never rely on
+colour alone: contested ground is grey *and* hatched, unknown ground is pale with a dotted edge,
+corridor statuses differ in dash pattern as well as colour.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+#: Okabe & Ito (2008), "Color Universal Design"; black left out (used for outlines).
+OKABE_ITO = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+)
+GREY = "#8c8c8c"
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _field(obj: Any, name: str, default: Any = None) -> Any:
+    """Read ``name`` from a mapping or an object (records may be dicts or dataclasses)."""
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def actor_colours(actors: Iterable[Any]) -> dict[str, str]:
+    """Actor id -> ``#rrggbb``; the pack's colour when valid, else the next Okabe–Ito colour."""
+    records = list(actors)
+    given = {}
+    for actor in records:
+        colour = _field(actor, "colour") or _field(actor, "color")
+        if isinstance(colour, str) and _HEX.match(colour):
+            given[str(_field(actor, "id"))] = colour
+    taken = {c.lower() for c in given.values()}
+    # Fallbacks skip colours the pack already uses, so two actors never share one.
+    spare = iter([c for c in OKABE_ITO if c.lower() not in taken] + list(OKABE_ITO) * 4)
+    return {str(_field(a, "id")): given.get(str(_field(a, "id"))) or next(spare)
+            for a in records}
+
+
+def zone_style(status: str | None, colour: str | None) -> dict[str, Any]:
+    """Leaflet path style for a control unit or zone.
+
+    ``controlled`` ground takes the actor's colour; ``contested`` is grey (hatch lines are added
+    as a separate overlay); anything else is treated as unknown.
+    """
+    if status == "controlled" and colour:
+        return {"color": colour, "weight": 0.8, "opacity": 0.9, "fillColor": colour,
+                "fillOpacity": 0.45}
+    if status == "contested":
+        return {"color": "#555555", "weight": 1, "opacity": 0.9, "fillColor": GREY,
+                "fillOpacity": 0.35, "dashArray": "4 3"}
+    return {"color": "#777777", "weight": 1, "opacity": 0.8, "fillColor": "#ffffff",
+            "fillOpacity": 0.2, "dashArray": "1 4"}
+
+
+HATCH_STYLE = {"color": "#444444", "weight": 1, "opacity": 0.7}
+CHANGED_STYLE = {"color": "#000000", "weight": 3.5, "opacity": 1, "fill": False}
+CUT_STYLE = {"color": "#D55E00", "weight": 12, "opacity": 0.45, "lineCap": "butt"}
+SIEGE_STYLE = {"color": "#000000", "weight": 3, "opacity": 0.9, "fillColor": "#000000",
+               "fillOpacity": 0.06, "dashArray": "10 6"}
+BASE_GOVERNORATE_STYLE = {"color": "#9a9a9a", "weight": 1.2, "fill": False, "interactive": False}
+BASE_UNIT_STYLE = {"color": "#c4c4c4", "weight": 0.6, "fillColor": "#f4f1ea", "fillOpacity": 0.5}
+
+#: Corridor / crossing status -> (colour, dash pattern); dash differs so colour is not needed.
+ROUTE_STATUS = {
+    "open": ("#009E73", None),
+    "restricted": ("#E69F00", "8 6"),
+    "under_fire": ("#D55E00", "2 6"),
+    "closed": ("#000000", "1 8"),
+    "unknown": (GREY, "4 4"),
+}
+
+
+def route_style(status: str | None) -> dict[str, Any]:
+    """Line style for a corridor in the given status (``unknown`` when missing)."""
+    colour, dash = ROUTE_STATUS.get(status or "unknown", ROUTE_STATUS["unknown"])
+    style: dict[str, Any] = {"color": colour, "weight": 5, "opacity": 0.95}
+    if dash:
+        style["dashArray"] = dash
+    return style
+
+
+def point_style(kind: str, status: str | None = None, *, low_confidence: bool = False) -> dict:
+    """Circle-marker style for crossings, events, geocoded mentions and user points."""
+    if kind == "crossing":
+        colour = ROUTE_STATUS.get(status or "unknown", ROUTE_STATUS["unknown"])[0]
+        return {"radius": 7, "color": "#000000", "weight": 1.5, "fillColor": colour,
+                "fillOpacity": 0.95}
+    if kind == "mention":
+        style = {"radius": 7, "color": "#000000", "weight": 2, "fillColor": "#F0E442",
+                 "fillOpacity": 0.95}
+        if low_confidence:
+            style.update(fillOpacity=0.25, dashArray="2 3")
+        return style
+    if kind == "user":
+        return {"radius": 5, "color": "#0b3d5c", "weight": 1, "fillColor": "#56B4E9",
+                "fillOpacity": 0.9}
+    return {"radius": 4, "color": "#ffffff", "weight": 1, "fillColor": "#0072B2",
+            "fillOpacity": 0.9}
+
+
+USER_STYLE = {"color": "#0b3d5c", "weight": 2, "fillColor": "#56B4E9", "fillOpacity": 0.3}

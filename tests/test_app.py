@@ -1,0 +1,241 @@
+"""The page's widgets and state, through Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 180  # the first run loads the pack and may build the geocoder index
+
+
+def run(params: dict | None = None, tab: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    if tab:
+        at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path, monkeypatch) -> Path:
+    """Each test gets its own working store (never the user's)."""
+    path = tmp_path / "store.gpkg"
+    monkeypatch.setenv("CORDON_STORE", str(path))
+    return path
+
+
+@pytest.fixture
+def opened() -> AppTest:
+    return run()
+
+
+def test_opens_on_aleppo_at_default_date(opened):
+    at = opened
+    assert at.sidebar.selectbox(key="scenario").value == "aleppo-2016"
+    assert at.sidebar.slider(key="day:aleppo-2016").value == date(2016, 9, 15)
+    assert at.query_params["scenario"] == "aleppo-2016"
+    assert at.query_params["date"] == "2016-09-15"
+    assert "15 September 2016" in at.caption[0].value
+    figure = at.metric[0].value
+    assert any(ch.isdigit() for ch in figure), figure  # a besieged-population range
+    assert not at.error
+
+
+def test_moving_the_date_updates_url_and_summary():
+    at = run()
+    before = at.metric[0].value
+    at.sidebar.slider(key="day:aleppo-2016").set_value(date(2016, 12, 30)).run()
+    assert at.query_params["date"] == "2016-12-30"
+    assert "30 December 2016" in at.caption[0].value
+    assert at.metric[0].value != before  # the eastern siege had ended by then
+
+
+def test_layer_toggle_updates_url_and_legend():
+    at = run()
+    assert "Event" in legend_text(at)
+    at.sidebar.checkbox(key="layer_events").uncheck().run()
+    assert "events" not in at.query_params["layers"].split(",")
+    assert "Event" not in legend_text(at)
+
+
+def legend_text(at: AppTest) -> str:
+    return " ".join(str(getattr(h, "body", h.proto)) for h in at.get("html"))
+
+
+def test_query_params_round_trip():
+    params = {"scenario": "aleppo-2016", "date": "2016-11-20", "layers": "control,sieges",
+              "compare": "2016-10-01"}
+    at = run(params)
+    assert at.sidebar.slider(key="day:aleppo-2016").value == date(2016, 11, 20)
+    assert at.sidebar.checkbox(key="layer_events").value is False
+    assert at.sidebar.checkbox(key="layer_sieges").value is True
+    assert at.sidebar.checkbox(key="compare_on").value is True
+    assert at.sidebar.slider(key="compare_day:aleppo-2016").value == date(2016, 10, 1)
+    got = dict(at.query_params)
+    assert got == {**params, "layers": "control,changes,sieges"}
+    assert "Changed hands" in legend_text(at)
+
+
+def test_bad_query_params_fall_back_to_defaults():
+    at = run({"scenario": "atlantis", "date": "yesterday", "layers": "control,nonsense"})
+    assert at.sidebar.selectbox(key="scenario").value == "aleppo-2016"
+    assert at.sidebar.slider(key="day:aleppo-2016").value == date(2016, 9, 15)
+    assert at.query_params["layers"] == "control"
+
+
+def test_upload_errors_are_plain_words(tmp_path):
+    at = run(tab="My layers")
+    at.file_uploader(key="layer_file").upload("broken.geojson", b"{not json", "application/json")
+    at.run()
+    assert not at.exception
+    assert at.error, "no error shown"
+    msg = at.error[0].value.replace("\\", "")  # Markdown escapes aside
+    assert "broken.geojson" in msg and "Traceback" not in msg and "\n" not in msg.strip()
+
+
+def test_upload_adds_a_layer_kept_in_the_store(store):
+    at = run(tab="My layers")
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [37.15, 36.2]},
+         "properties": {"name": "Clinic"}}]}
+    at.file_uploader(key="layer_file").upload("clinics.geojson", json.dumps(doc).encode())
+    at.run()
+    assert not at.error and not at.exception
+    assert list(at.session_state["user_layers"]) == ["clinics"]
+    assert "clinics" in at.success[0].value
+    assert "Clinic" in component_args(at)["feature_group"]
+    import layers
+
+    assert layers.Store(store).layers() == ["clinics"]
+    # A later session finds it in the store and can show it again.
+    later = run(tab="My layers")
+    picker = later.multiselect[0]
+    assert picker.options == ["clinics"] and picker.value == []
+    picker.select("clinics").run()
+    assert "Clinic" in component_args(later)["feature_group"]
+
+
+def test_upload_over_the_size_cap_is_refused(monkeypatch):
+    at = run(tab="My layers")
+    at.file_uploader(key="layer_file").upload("big.csv", b"x" * (21 * 1024 * 1024))
+    at.run()
+    assert "over the 20 MB limit" in at.error[0].value
+
+
+REPORT = ("Shelling was reported overnight in Bustan al-Qasr, a district of Aleppo, while "
+          "lorries waited on the road towards Damascus.")
+
+
+def test_report_box_lists_mentions_and_keeps_them():
+    at = run(tab="Report")
+    at.text_area(key="report_text").set_value(REPORT)
+    at.text_input(key="report_publisher").set_value("Test Wire")
+    at.text_input(key="report_date").set_value("2016-09-14").run()
+    at.button(key="report_go").click().run()
+    assert not at.exception
+    rows = at.session_state["mention_rows"]
+    names = {r["text"] for r in rows}
+    assert {"Bustan al-Qasr", "Aleppo"} <= names, names
+    assert all(isinstance(r["low"], bool) for r in rows)
+    assert any("places" in c.value for c in at.caption)  # the table's summary line
+    at.button(key="report_keep").click().run()
+    kept = at.session_state["user_layers"]
+    (name, events), = kept.items()
+    assert len(events) == sum(1 for r in rows if r["lat"] is not None)
+    assert set(events["sources"]) == {"Test Wire — Pasted report (2016-09-14)"}
+    assert "report_text" not in json.dumps(list(events.columns))  # the text itself is not kept
+
+
+def component_args(at: AppTest) -> dict:
+    (comp,) = at.get("component_instance")
+    return json.loads(comp.proto.json_args)
+
+
+def test_place_search_in_arabic_centres_the_map():
+    at = run()
+    assert component_args(at)["center"] is None
+    script = component_args(at)["script"]
+    at.sidebar.text_input(key="place_query").set_value("حلب").run()
+    pick = at.sidebar.radio(key="place_pick")
+    assert pick.options[0].replace("\\", "").startswith("Aleppo (city")
+    lat, lon = component_args(at)["center"]
+    assert abs(lat - 36.2) < 0.05 and abs(lon - 37.16) < 0.05
+    assert component_args(at)["script"] == script  # same map, only the view moved
+    at.sidebar.text_input(key="place_query").set_value("no such place qqq").run()
+    assert "No place called" in at.sidebar.info[0].value
+
+
+def test_map_payload_has_no_cdn_and_layers_go_in_feature_groups():
+    at = run()
+    args = component_args(at)
+    assert all(u.startswith("/app/static/vendor/") for u in args["js_links"] + args["css_links"])
+    assert "Castello" not in args["script"]  # data layers travel as feature groups …
+    assert "Castello" in args["feature_group"]  # … so a toggle never reloads the map
+
+
+def test_actor_toggle_hides_that_actors_ground():
+    import layers
+
+    sc = layers.load_scenario("aleppo-2016")
+    at = run()
+    held = {z["actor"] for z in layers.summarize(sc, date(2016, 9, 15))["zones"]
+            if z["status"] == "controlled"}
+    actor = next(a for a in sc.actors.values() if a.id in held)
+    fill = f'"fillColor": "{actor.colour}"'
+    assert fill in component_args(at)["feature_group"]
+    (box,) = [c for c in at.sidebar.checkbox if c.label.replace("\\", "") == actor.name]
+    box.uncheck().run()
+    assert fill not in component_args(at)["feature_group"]
+    assert actor.name not in legend_text(at)
+    assert at.query_params["hide"] == actor.id
+
+
+def test_over_time_chart_is_drawn():
+    at = run(tab="Over time")
+    assert len(at.get("arrow_line_chart")) == 2 or len(at.get("vega_lite_chart")) == 2
+
+
+def test_switching_scenarios_keeps_dates_inside_each_window():
+    import layers
+
+    if "syria-2016" not in layers.list_scenarios():
+        pytest.fail("the syria-2016 pack is part of the project and should be listed")
+    at = run()
+    at.sidebar.checkbox(key="compare_on").check().run()
+    at.sidebar.selectbox(key="scenario").set_value("syria-2016").run()
+    start, end = layers.load_scenario("syria-2016").window
+    assert start <= date.fromisoformat(at.query_params["date"]) <= end
+    assert "compare" not in at.query_params
+    at.sidebar.checkbox(key="compare_on").check().run()
+    at.sidebar.selectbox(key="scenario").set_value("aleppo-2016").run()
+    at.sidebar.checkbox(key="compare_on").check().run()
+    assert not at.exception
+    assert at.query_params["date"] == "2016-09-15"
+    assert at.query_params["compare"] == "2016-06-01"
+
+
+def test_export_is_what_is_on_screen_in_every_format():
+    at = run(tab="Export")
+    at.sidebar.checkbox(key="layer_events").uncheck().run()
+    at.button(key="export_go").click().run()
+    assert not at.error and not at.exception
+    fmt, _, data = at.session_state["_export"]
+    doc = json.loads(data)
+    kinds = {f["properties"]["layer"] for f in doc["features"]}
+    assert fmt == "geojson" and "events" not in kinds and {"control", "sieges"} <= kinds
+    assert at.get("download_button")[0].label == "Download GeoJSON"
+    for label in ("GeoPackage", "KML", "CSV"):
+        at.selectbox(key="export_fmt").set_value(label).run()
+        assert not at.get("download_button")  # built only when asked
+        at.button(key="export_go").click().run()
+        assert not at.error, at.error[0].value
+        assert at.get("download_button")[0].label == f"Download {label}"
+        assert len(at.session_state["_export"][2]) > 1000

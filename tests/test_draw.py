@@ -1,0 +1,359 @@
+"""Unit tests for layers/draw: which features land in which layer, styles, and escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+from types import SimpleNamespace
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from layers.draw import (
+    DrawContext,
+    build_groups,
+    display_geometry,
+    external_urls,
+    layer_features,
+    legend_entries,
+    offline_map,
+)
+from layers.draw.assets import ensure_vendor
+from layers.draw.popups import escape, link, popup_data, popup_html, render_popup, safe_url
+
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "${alert(1)}",
+    "`);alert(1);(`",
+    "</script><script>alert(1)</script>",
+    "\\u{zz} C:\\users",
+]
+
+
+def frame(rows: list[dict]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+@pytest.fixture
+def ctx() -> DrawContext:
+    return DrawContext(
+        actors={"gov": {"name": "Government", "colour": "#0072B2"},
+                "opp": {"name": "Opposition", "colour": "not-a-colour"}},
+        sources={"s1": {"publisher": "Agency", "title": "Report", "date": "2016-09-10",
+                        "url": "https://example.org/r"},
+                 "bad": {"publisher": "Evil", "title": "x", "url": "javascript:alert(1)"}},
+    )
+
+
+@pytest.fixture
+def state() -> SimpleNamespace:
+    control = frame([
+        {"place": "alp-a", "name": "West", "actor": "gov", "status": "controlled",
+         "confidence": "high", "sources": "s1", "geometry": box(37.10, 36.18, 37.12, 36.20)},
+        {"place": "alp-b", "name": "East", "actor": "opp", "status": "controlled",
+         "confidence": "medium", "sources": ["s1"], "geometry": box(37.12, 36.18, 37.14, 36.20)},
+        {"place": "alp-c", "name": "Middle", "actor": None, "status": "contested",
+         "confidence": "low", "sources": "", "geometry": box(37.12, 36.20, 37.14, 36.22)},
+        {"place": "alp-d", "name": "North", "actor": None, "status": "unknown",
+         "confidence": None, "sources": None, "geometry": box(37.10, 36.20, 37.12, 36.22)},
+    ])
+    sieges = frame([{"id": "east", "name": "East Aleppo", "besiegers": ["gov"],
+                     "besieged": ["opp"], "from": "2016-09-04", "to": None,
+                     "populations": [{"low": 250000, "high": 275000, "date": "2016-09"}],
+                     "confidence": "medium", "sources": "s1",
+                     "geometry": box(37.12, 36.18, 37.14, 36.20)}])
+    corridors = frame([
+        {"id": "c1", "name": "Road A", "kind": "route", "status": "closed", "sources": "s1",
+         "geometry": LineString([(37.1, 36.2), (37.2, 36.3)])},
+        {"id": "c2", "name": "Road B", "kind": "corridor", "status": "open", "sources": "",
+         "geometry": LineString([(37.0, 36.2), (37.1, 36.1)])},
+    ])
+    crossings = frame([{"id": "x1", "name": "Gate", "kind": "crossing", "status": "restricted",
+                        "geometry": Point(37.13, 36.21)}])
+    events = frame([{"id": "e1", "date": "2016-09-12", "type": "ceasefire", "title": "Truce",
+                     "sources": "s1", "geometry": Point(37.11, 36.19)},
+                    {"id": "e2", "date": "2016-09-19", "type": "strike", "title": "Convoy hit",
+                     "sources": "bad", "geometry": box(37.0, 36.0, 37.01, 36.01)}])
+    return SimpleNamespace(control=control, zones=None, sieges=sieges, corridors=corridors,
+                           crossings=crossings, events=events)
+
+
+def test_each_layer_gets_its_own_records(state, ctx):
+    got = layer_features(state, ctx)
+    ids = {k: [f["properties"].get("id") for f in v["features"]] for k, v in got.items()}
+    assert ids["control"] == ["alp-a", "alp-b", "alp-c", "alp-d", "_hatch"]
+    assert ids["sieges"] == ["east"]
+    assert ids["corridors"] == ["c1", "c2"]
+    assert ids["crossings"] == ["x1"]
+    assert ids["events"] == ["e1", "e2"]
+    # An event placed on an area is drawn as a point inside it.
+    assert got["events"]["features"][1]["geometry"]["type"] == "Point"
+
+
+def test_only_requested_layers_and_actors_are_drawn(state, ctx):
+    got = layer_features(state, ctx, ["control", "events"], actors=["gov", "contested"])
+    assert list(got) == ["control", "events"]
+    ids = [f["properties"].get("id") for f in got["control"]["features"]]
+    assert ids == ["alp-a", "alp-c", "_hatch"]
+
+
+def test_styles_follow_actor_and_status(state, ctx):
+    feats = {f["properties"].get("id"): f["properties"]["style"]
+             for f in layer_features(state, ctx, ["control"])["control"]["features"]}
+    assert feats["alp-a"]["fillColor"] == "#0072B2"  # the pack's colour
+    assert feats["alp-b"]["fillColor"] not in ("not-a-colour", "#0072B2")  # fallback, distinct
+    assert feats["alp-c"]["fillColor"] != feats["alp-d"]["fillColor"]
+    assert "dashArray" in feats["alp-c"] and "dashArray" in feats["alp-d"]
+    routes = {f["properties"]["id"]: f["properties"]["style"]
+              for f in layer_features(state, ctx, ["corridors"])["corridors"]["features"]}
+    assert routes["c1"] != routes["c2"] and "dashArray" in routes["c1"]
+
+
+def test_popups_carry_status_population_and_sources(state, ctx):
+    got = layer_features(state, ctx)
+    def pop(layer, i):
+        return render_popup(got[layer]["features"][i]["properties"]["_pop"])
+
+    west = pop("control", 0)
+    assert "held by Government" in west and 'href="https://example.org/r"' in west
+    siege = pop("sieges", 0)
+    assert "250,000–275,000" in siege and "Opposition" in siege and "Government" in siege
+    unknown = pop("control", 3)
+    assert "unknown" in unknown and "nan" not in unknown.lower()
+    # A javascript: source URL is shown as text, never as a link.
+    bad = pop("events", 1)
+    assert "Evil" in bad and "javascript:" not in bad
+
+
+def test_changes_and_mentions(ctx):
+    changed = frame([{"place": "alp-b", "name": "East", "actor_a": "opp", "actor_b": "gov",
+                      "geometry": box(0, 0, 1, 1)}])
+    mentions = [SimpleNamespace(text="Aleppo", name="Aleppo", lat=36.2, lon=37.16, kind="city",
+                                confidence=0.9),
+                {"text": "Somewhere", "name": "X", "lat": 1.0, "lon": 2.0, "confidence": 0.2},
+                {"text": "Nowhere", "name": None, "lat": None, "lon": None, "confidence": 0.1}]
+    got = layer_features(SimpleNamespace(), ctx, ["changes", "mentions"], changed=changed,
+                         mentions=mentions)
+    assert "Opposition → Government" in got["changes"]["features"][0]["properties"]["_tip"]
+    feats = got["mentions"]["features"]
+    assert len(feats) == 2  # the one without coordinates stays in the table only
+    assert "low confidence" in feats[1]["properties"]["_tip"]
+    assert "low confidence" not in feats[0]["properties"]["_tip"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_escape_neutralises_html_and_template_literals(payload):
+    out = escape(payload)
+    assert "<" not in out and ">" not in out
+    assert "`" not in out and "${" not in out and "\\" not in out
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)",
+                                 "java\nscript:alert(1)", "data:text/html,<b>", "//evil.org/x",
+                                 "/relative", "https://", "ftp://example.org/f"])
+def test_only_http_links(url):
+    assert safe_url(url) is None
+    assert "<a" not in link(url, "label")
+
+
+def test_http_link_is_escaped():
+    out = link('https://example.org/?q="><script>', "t")
+    assert out.startswith('<a href="https://example.org/?q=&quot;&gt;&lt;script&gt;"')
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_in_records_never_reach_the_map_script_raw(payload, ctx):
+    st = SimpleNamespace(
+        control=frame([{"place": payload, "name": payload, "actor": "gov",
+                        "status": "controlled", "note": payload, "sources": [
+                            {"publisher": payload, "title": payload, "url": payload}],
+                        "geometry": box(0, 0, 1, 1)}]),
+        events=frame([{"id": payload, "title": payload, "date": payload, "type": payload,
+                       "description": payload, "geometry": Point(0.5, 0.5)}]),
+    )
+    ctx.actors["gov"]["name"] = payload
+    m = offline_map((0.5, 0.5), 8)
+    groups = build_groups(layer_features(st, ctx, ["control", "events"]))
+    for g in groups:
+        g.add_to(m)
+    html = m.get_root().render()
+    script = html[html.index("<body>"):]
+    assert payload not in script
+    decoded = script.replace("\\u003c", "<").replace("\\u003e", ">")
+    assert "<img" not in decoded and "<script>alert" not in decoded
+    assert "${alert" not in decoded and "`);alert" not in decoded
+    for text in popup_html(payload, [(payload, payload)], [payload]).split("<"):
+        assert "`" not in text and "$" not in text
+    parts = popup_data(payload, [(payload, payload)], [payload], note=payload)
+    assert "<" not in json.dumps(parts).replace("<b>", "").replace("<ul class='cordon-src'>", "")\
+        .replace("<li>", "").replace("</li>", "").replace("</ul>", "")
+    assert render_popup(parts).count("<") == render_popup(
+        popup_data("x", [("x", "x")], ["x"], note="x")).count("<")
+
+
+def test_legend_escapes_actor_names(ctx):
+    ctx.actors["gov"]["name"] = "<b>Gov</b>"
+    labels = [label for _, label in legend_entries(ctx, ["control", "corridors"])]
+    assert "&lt;b&gt;Gov&lt;/b&gt;" in labels
+    assert any(label.startswith("Corridor") for label in labels)
+    assert not [lb for lb, _ in legend_entries(ctx, ["events"]) if "Government" in lb]
+    only_opp = [label for _, label in legend_entries(ctx, ["control"], present=["opp"])]
+    assert "Opposition" in only_opp and "&lt;b&gt;Gov&lt;/b&gt;" not in only_opp
+
+
+def test_display_geometry_keeps_shared_borders_and_rounds():
+    import shapely
+
+    a = shapely.Polygon([(0, 0), (0.5, 0.0001), (1, 0), (1, 1), (0, 1)])
+    b = shapely.Polygon([(0, 0), (0.5, 0.0001), (1, 0), (1, -1), (0, -1)])
+    wiggly = shapely.segmentize(shapely.GeometryCollection([a, b]), 0.01)
+    parts = list(wiggly.geoms)
+    out = display_geometry(parts, 0.001)
+    assert shapely.get_num_coordinates(out).sum() < shapely.get_num_coordinates(parts).sum()
+    # Shared border kept: no gap or overlap between the two simplified parts.
+    assert shapely.intersection(out[0], out[1]).area == pytest.approx(0, abs=1e-12)
+    assert shapely.union_all(out).area == pytest.approx(2, rel=1e-3)
+    coords = shapely.get_coordinates(out)
+    assert (abs(coords * 1e5 - (coords * 1e5).round()) < 1e-6).all()
+
+
+def test_map_script_needs_no_jquery(state, ctx):
+    from streamlit_folium import _get_feature_group_string, _get_map_string
+
+    from layers.draw import add_basemap
+
+    m = add_basemap(offline_map((36.2, 37.15), 12))
+    js = _get_map_string(m) + "".join(
+        _get_feature_group_string(g, m, i)
+        for i, g in enumerate(build_groups(layer_features(state, ctx))))
+    assert "$(" not in js and "$." not in js and "jQuery" not in js
+
+
+def test_map_loads_no_cdn_asset(state, ctx):
+    m = offline_map((36.2, 37.15), 12)
+    for g in build_groups(layer_features(state, ctx)):
+        g.add_to(m)
+    assert external_urls(m) == []
+    html = m.get_root().render()
+    assert not re.findall(r"""(?:src|href)=["']https?://""", html)
+
+
+def test_vendor_files_are_copied(tmp_path):
+    vendor = ensure_vendor(tmp_path)
+    assert (vendor / "leaflet" / "leaflet.js").stat().st_size > 100_000
+    assert (vendor / "jquery" / "jquery.min.js").is_file()
+    assert ensure_vendor(tmp_path) == vendor  # second call is a no-op
+
+
+def test_feature_collections_are_plain_json(state, ctx):
+    got = layer_features(state, ctx)
+    json.dumps(got)  # no numpy or pandas objects left in properties
+
+
+# --------------------------------------------------------------------------- page helpers
+def test_view_round_trips_through_query_params():
+    from datetime import date
+
+    from layers.draw.view import View, from_params
+
+    window = (date(2016, 6, 1), date(2016, 12, 31))
+    kw = dict(scenarios=["a", "b"], default_scenario="a", window_of=lambda _: window,
+              default_date_of=lambda _: date(2016, 9, 15))
+    v = View("b", date(2016, 10, 2), ("control", "changes", "events"), ("gov",),
+             date(2016, 7, 1), "osm")
+    assert from_params(v.to_params(), **kw) == v
+    bad = from_params({"scenario": "zzz", "date": "2020-01-01", "compare": "x",
+                       "basemap": "evil", "layers": "control,nope"}, **kw)
+    assert (bad.scenario, bad.date, bad.compare, bad.basemap, bad.layers) == (
+        "a", date(2016, 9, 15), None, "offline", ("control",))
+
+
+def test_kept_mentions_become_sourced_events():
+    from layers.draw.mentions import kept_events, level, mention_rows
+
+    text = "Nothing here. Shelling hit Aleppo at dawn. Later, calm."
+    rows = mention_rows([
+        {"text": "Aleppo", "name": "Aleppo", "lat": 36.2, "lon": 37.16, "confidence": 0.9,
+         "start": 27, "end": 33, "source": "geonames:170063", "kind": "city"},
+        {"text": "Calm", "name": "Calm", "lat": 1.0, "lon": 2.0, "confidence": 0.3,
+         "start": 50, "end": 54},
+    ])
+    assert [r["low"] for r in rows] == [False, True]
+    rows[1]["keep"] = False  # dropped by the user
+    ev = kept_events(rows, {"publisher": "Wire", "date": "2016-09-14",
+                            "url": "https://example.org/a"}, text)
+    assert len(ev) == 1 and ev.crs.to_epsg() == 4326
+    rec = ev.iloc[0]
+    assert rec["description"] == "Shelling hit Aleppo at dawn."
+    assert rec["confidence"] == "high" and "Wire" in rec["sources"]
+    assert rec["place"] == "geonames:170063" and rec["date"] == "2016-09-14"
+    assert [level(x) for x in (0.95, 0.6, 0.2, None)] == ["high", "medium", "low", "low"]
+
+
+def test_layer_names_are_store_safe_and_unique():
+    from layers.draw.onscreen import layer_name
+
+    assert layer_name("my clinics (2016)") == "my_clinics_2016"
+    assert layer_name("2016 data") == "layer_2016_data"
+    assert layer_name("control") == "control_2"
+    assert layer_name("x", ["x", "x_2"]) == "x_3"
+
+
+def test_summary_tables_from_a_summary_dict():
+    from layers.draw import summary as sm
+
+    s = {"actors": [{"id": "g", "name": "Gov", "area_km2": 80.04},
+                    {"id": "o", "name": "Opp", "area_km2": 40.0}],
+         "contested_km2": 2.0, "unknown_km2": 0,
+         "zones": [{"id": "z1", "actor": "o", "actor_name": "Opp", "status": "controlled",
+                    "area_km2": 40.0, "encircled": True, "encircled_by": ["g"],
+                    "unit_names": ["A", "B"]},
+                   {"id": "z2", "actor": "g", "status": "controlled", "encircled": False}],
+         "corridors": [{"name": "Road", "status": "under_fire", "derived_status": "closed"}],
+         "sieges": [{"name": "East", "population": {"low": 250000, "high": 275000}}],
+         "besieged_population": {"low": 250000, "high": 275000, "sources": [
+             {"publisher": "P", "title": "T", "date": "2016-09-01"}]}}
+    assert sm.area_table(s).to_dict("records")[0] == {"Held by": "Gov", "km²": "80.0"}
+    assert sm.encircled_table(s).to_dict("records") == [
+        {"Zone": "A, B", "Held by": "Opp", "km²": "40.0", "Encircled by": "Gov"}]
+    assert sm.corridor_table(s).iloc[0].tolist() == ["Road", "under fire", "closed"]
+    assert sm.population_text(s) == "250,000–275,000"
+    assert sm.population_short(s) == "250k–275k"
+    assert sm.sources_list(sm.population_sources(s)) == ["P — T (2016-09-01)"]
+    assert sm.population_text({"besieged_population": {"low": None, "high": None}}) is None
+
+
+def test_mention_corrections():
+    from types import SimpleNamespace as NS
+
+    from layers.draw.mentions import apply_edits, mention_rows
+
+    rows = mention_rows([{"text": "Halab", "name": "Halab", "lat": 1.0, "lon": 1.0,
+                          "confidence": 0.9},
+                         {"text": "Foo", "name": "Foo", "lat": 2.0, "lon": 2.0,
+                          "confidence": 0.9},
+                         {"text": "Bar", "name": "Bar", "lat": 3.0, "lon": 3.0,
+                          "confidence": 0.9}])
+
+    def lookup(name, limit=1):
+        return [NS(name="Aleppo", lat=36.2, lon=37.16, kind="city",
+                   source="geonames:170063")] if name == "Aleppo" else []
+
+    apply_edits(rows, {"0": {"name": "Aleppo"}, 1: {"lat": 5.0}, 2: {"name": "Nowhere"},
+                       9: {"keep": False}}, lookup)
+    assert (rows[0]["lat"], rows[0]["place"], rows[0]["low"]) == (36.2, "geonames:170063", True)
+    assert rows[1]["lat"] == 5.0 and rows[1]["confidence"] is None
+    assert rows[2]["lat"] is None  # unknown stays unknown: no stale coordinates
+
+
+@pytest.mark.parametrize("payload", ["[x](javascript:alert(1))", "$x^2$", ":red[alarm]",
+                                     "<b>bold</b>", "**strong** _em_ `code`"])
+def test_md_escapes_markdown_from_data(payload):
+    from layers.draw.popups import md
+
+    out = md(payload)
+    # Every special character is escaped, so Markdown renders the text as it was written.
+    assert out.replace("\\", "") == payload
+    for ch in "[]()$:<>*_`":
+        assert f"{ch}" not in out.replace(f"\\{ch}", "")
