@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 
 import layers
 from layers import draw
-from layers.draw import mentions as reports
+from layers import report as reports
 from layers.draw import onscreen
 from layers.draw import summary as summaries
 from layers.draw.popups import md

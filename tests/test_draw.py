@@ -270,7 +270,7 @@ def test_view_round_trips_through_query_params():
 
 
 def test_kept_mentions_become_sourced_events():
-    from layers.draw.mentions import kept_events, level, mention_rows
+    from layers.report import kept_events, level, mention_rows
 
     text = "Nothing here. Shelling hit Aleppo at dawn. Later, calm."
     rows = mention_rows([
@@ -327,7 +327,7 @@ def test_summary_tables_from_a_summary_dict():
 def test_mention_corrections():
     from types import SimpleNamespace as NS
 
-    from layers.draw.mentions import apply_edits, mention_rows
+    from layers.report import apply_edits, mention_rows
 
     rows = mention_rows([{"text": "Halab", "name": "Halab", "lat": 1.0, "lon": 1.0,
                           "confidence": 0.9},

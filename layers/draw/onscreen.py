@@ -12,8 +12,9 @@ from typing import Any
 
 import geopandas as gpd
 
+from layers.report import kept_events
+
 from .groups import CONTESTED, UNKNOWN, DrawContext, _blank
-from .mentions import kept_events
 
 
 def control_key(actor: Any, status: Any) -> str:
