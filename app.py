@@ -8,6 +8,7 @@ the URL and the widgets, asks those modules, and lays out the answers.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,12 +22,14 @@ from layers import draw
 from layers import report as reports
 from layers.draw import onscreen
 from layers.draw import summary as summaries
-from layers.draw.popups import md
+from layers.draw.popups import md, safe_url
 from layers.draw.view import View, from_params
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SCENARIO = "aleppo-2016"
 UPLOAD_CAP_MB = 20
+REPORT_CAP_MB = 5  # a .txt report; pasted text is what the browser can hold
+LONG_TEXT = 150_000  # characters: above this the geocoder works in pieces and shows a bar
 EXPORT_FORMATS = {"GeoJSON": "geojson", "GeoPackage": "gpkg", "KML": "kml", "CSV": "csv"}
 EXPORT_SUFFIX = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml", "csv": ".csv"}
 TABS = ("Report", "Over time", "Export", "My layers", "About the data")
@@ -54,8 +57,10 @@ def state(name: str, day: str):
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def changed(name: str, day_a: str, day_b: str):
-    ch = layers.changes(scenario(name), date.fromisoformat(day_a), date.fromisoformat(day_b))
-    return summaries.changed_units(ch)
+    """Units that changed hands between two dates, told in time order (earlier → later)
+    whichever of the two dates the user set later."""
+    first, last = sorted((date.fromisoformat(day_a), date.fromisoformat(day_b)))
+    return summaries.changed_units(layers.changes(scenario(name), first, last))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -150,6 +155,7 @@ def sidebar(names: list[str]) -> View:
             label = md(ctx.actor_name(aid) if aid in ctx.actors else aid.capitalize())
             on = st.checkbox(label, value=aid not in hidden, key=f"actor_{name}_{aid}")
             (hidden.discard if on else hidden.add)(aid)
+    hidden &= {*ctx.actors, draw.groups.CONTESTED, draw.groups.UNKNOWN}  # junk from a URL
     st.session_state["_hidden"] = hidden
     basemap = sb.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get, key="basemap")
     return View(scenario=name, date=day, layers=tuple(k for k in draw.LAYERS if k in shown),
@@ -182,11 +188,12 @@ def place_search() -> None:
 def report_box(day: date) -> None:
     st.caption("Paste a report (or upload a .txt) to see the places it names. The text stays in "
                "this browser session only; nothing is saved unless you keep the places.")
-    upload = st.file_uploader("Report as .txt", type=["txt"], key="report_file")
+    upload = st.file_uploader("Report as .txt", type=["txt"], key="report_file",
+                              max_upload_size=REPORT_CAP_MB)
     if upload is not None and st.session_state.get("_report_file_id") != upload.file_id:
         st.session_state["_report_file_id"] = upload.file_id
         try:
-            st.session_state["report_text"] = upload.getvalue().decode("utf-8")
+            st.session_state["report_text"] = upload.getvalue().decode("utf-8-sig")
         except UnicodeDecodeError:
             st.error(f"{md(upload.name)}: not UTF-8 text. Save it as UTF-8 and upload again.")
     text = st.text_area("Report text", key="report_text", height=160)
@@ -198,7 +205,12 @@ def report_box(day: date) -> None:
         import geo
 
         with st.spinner(f"Finding places in {len(text):,} characters…"):
-            st.session_state["mention_rows"] = reports.mention_rows(geo.geoparse(text))
+            bar = st.progress(0.0, text="Finding places…") if len(text) > LONG_TEXT else None
+            mentions = geo.geoparse(text, progress=bar and (
+                lambda done: bar.progress(min(done, 1.0), text=f"Finding places… {done:.0%}")))
+            if bar is not None:
+                bar.empty()
+            st.session_state["mention_rows"] = reports.mention_rows(mentions)
         st.session_state["_editor_version"] = st.session_state.get("_editor_version", 0) + 1
     rows = st.session_state.get("mention_rows")
     if rows is None:
@@ -214,8 +226,10 @@ def report_box(day: date) -> None:
         column_config={
             "keep": st.column_config.CheckboxColumn("Keep", help="Untick to drop"),
             "low": st.column_config.CheckboxColumn("Low confidence"),
-            "lat": st.column_config.NumberColumn("Lat", format="%.5f"),
-            "lon": st.column_config.NumberColumn("Lon", format="%.5f"),
+            "lat": st.column_config.NumberColumn("Lat", format="%.5f", min_value=-90,
+                                                 max_value=90),
+            "lon": st.column_config.NumberColumn("Lon", format="%.5f", min_value=-180,
+                                                 max_value=180),
             "start": None, "end": None,
         })
     low = sum(1 for r in rows if r.get("low"))
@@ -223,6 +237,10 @@ def report_box(day: date) -> None:
                "Correct a place by typing another name or its coordinates; untick Keep to "
                "drop it.")
     if st.button("Keep as an events layer", key="report_keep"):
+        problem = source_problem(report_source())
+        if problem:  # the report becomes the events' source: it must be a real citation
+            st.error(problem)
+            return
         events = reports.kept_events(rows, report_source(), text, day=day)
         if events.empty:
             st.warning("Nothing to keep: tick Keep on at least one place with coordinates.")
@@ -293,7 +311,7 @@ def saved_layers_picker() -> None:
     # No widget key: the choice lives in "_saved_chosen", which survives this tab being closed.
     before = [n for n in st.session_state.get("_saved_chosen", []) if n in names]
     chosen = st.multiselect("Layers in the working store", names, default=before,
-                            help=f"Kept in {store.path}")
+                            help=f"Kept in {md(store.path)}")
     st.session_state["_saved_chosen"] = chosen
     shown = st.session_state.setdefault("user_layers", {})
     for name in names:
@@ -307,11 +325,28 @@ def upload_box() -> None:
     st.caption(f"Add a GeoJSON, GeoPackage, KML or CSV (at most {UPLOAD_CAP_MB} MB) as a layer. "
                "It is kept in the working store for later sessions.")
     up = st.file_uploader("Layer file", type=["geojson", "json", "gpkg", "kml", "csv"],
-                          key="layer_file")
+                          key="layer_file", max_upload_size=UPLOAD_CAP_MB)
     if up is not None and st.session_state.get("_layer_file_id") != up.file_id:
         st.session_state["_layer_file_id"] = up.file_id
         add_upload(up)
     saved_layers_picker()
+
+
+#: GDAL/pyogrio wording that means nothing to a user -> what it means for their file.
+_LIBRARY_WORDS = (
+    (re.compile(r"'[^\n]*' not recognized as being in a supported file format\.?.*$",
+                re.DOTALL), "the file is empty, damaged or not in this format"),
+    (re.compile(r"\bLIBKML\b"), "KML"),
+    (re.compile(r"ERROR parsing kml .*? :\s*"), "not valid KML, "),
+)
+
+
+def plain_upload_error(message: str, tmp_path: str, name: str) -> str:
+    """An import error about the temporary copy, said about the user's file in plain words."""
+    text = message.replace(tmp_path, name)
+    for pattern, words in _LIBRARY_WORDS:
+        text = pattern.sub(words, text)
+    return " ".join(text.split())
 
 
 def add_upload(up) -> None:
@@ -325,13 +360,19 @@ def add_upload(up) -> None:
         try:
             gdf = layers.import_file(path)
         except ValueError as err:  # InputError and friends: already one plain line
-            st.error(md(str(err).replace(str(path), up.name)))
+            st.error(md(plain_upload_error(str(err), str(path), up.name)))
             return
         except Exception as err:  # noqa: BLE001 - never a traceback on the page
             st.error(f"{md(up.name)}: could not be read ({type(err).__name__}).")
             return
     name = save_layer(Path(up.name).stem, gdf, f"upload: {up.name}")
     st.success(f"Added “{md(name)}”: {len(gdf)} features.")
+    # What the import changed (reprojected, repaired, renamed fields) is worth knowing.
+    changes = [*gdf.attrs.get("notes", []), *gdf.attrs.get("repairs", [])]
+    if changes:
+        more = f" (and {len(changes) - 5} more)" if len(changes) > 5 else ""
+        st.info("; ".join(md(plain_upload_error(str(c), str(path), up.name))
+                          for c in changes[:5]) + more)
 
 
 def export_box(view: View) -> None:
@@ -340,6 +381,11 @@ def export_box(view: View) -> None:
     label = st.selectbox("Format", list(EXPORT_FORMATS), key="export_fmt")
     fmt = EXPORT_FORMATS[label]
     if st.button("Prepare download", key="export_go"):
+        problem = source_problem(report_source()) if (
+            "mentions" in view.layers and kept_mentions()) else None
+        if problem:  # the report's places are exported with the report as their source
+            st.error(problem)
+            return
         day = view.date.isoformat()
         moved = (changed(view.scenario, view.compare.isoformat(), day)
                  if view.compare is not None else None)
@@ -355,17 +401,46 @@ def export_box(view: View) -> None:
         except ValueError as err:  # ExportError, SelectionError: one plain line
             st.error(md(err))
             return
-        st.session_state["_export"] = (fmt, view.to_params(), data)
+        st.session_state["_export"] = (fmt, onscreen_key(view), data)
     ready = st.session_state.get("_export")
-    if ready and ready[0] == fmt and ready[1] == view.to_params():
+    # A prepared file is offered only while the map still shows what it holds.
+    if ready and ready[0] == fmt and ready[1] == onscreen_key(view):
         st.download_button(f"Download {label}", ready[2], key="export_dl",
                            file_name=f"cordon-{view.scenario}-{view.date}{EXPORT_SUFFIX[fmt]}")
 
 
+def onscreen_key(view: View) -> tuple:
+    """What an export depends on: the view, the kept report places and source, the user's
+    layers (by identity: a re-uploaded layer is a new object)."""
+    mentions = tuple((r.get("text"), r.get("name"), r.get("lat"), r.get("lon"))
+                     for r in kept_mentions())
+    user = tuple((k, id(v)) for k, v in st.session_state.get("user_layers", {}).items())
+    return (tuple(sorted(view.to_params().items())), mentions,
+            tuple(sorted(report_source().items())), user)
+
+
+def source_problem(src: dict) -> str | None:
+    """A plain message when the report's date or URL cannot stand as a source, else None."""
+    when = str(src.get("date") or "").strip()
+    if when:
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
+                raise ValueError(when)
+            date.fromisoformat(when)
+        except ValueError:
+            return (f"Published: “{md(when[:40])}” is not a date; write it as YYYY-MM-DD "
+                    "(e.g. 2016-09-14), or leave it empty to use the map's date.")
+    url = str(src.get("url") or "").strip()
+    if url and safe_url(url) is None:
+        return (f"URL: “{md(url[:80])}” is not a web address; give an http:// or https:// "
+                "link, or leave it empty.")
+    return None
+
+
 def report_source() -> dict:
-    return {"publisher": st.session_state.get("report_publisher", ""),
-            "date": st.session_state.get("report_date", ""),
-            "url": st.session_state.get("report_url", ""), "title": "Pasted report"}
+    return {"publisher": st.session_state.get("report_publisher", "").strip(),
+            "date": st.session_state.get("report_date", "").strip(),
+            "url": st.session_state.get("report_url", "").strip(), "title": "Pasted report"}
 
 
 def population_box(view: View) -> None:

@@ -14,6 +14,7 @@ score. Importing this package is cheap: the index opens on the first call.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from geo.mention import KINDS, Mention
 
@@ -38,7 +39,8 @@ def _detection(sp) -> float:
     return max(0.05, det)
 
 
-def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None) -> list[Mention]:
+def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None,
+             progress: Callable[[float], object] | None = None) -> list[Mention]:
     """Find and resolve the places named in ``text``.
 
     Parameters
@@ -52,6 +54,9 @@ def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None) -
         Ask the online provider (Nominatim, see ``geo.online``) for names the gazetteer
         lacks. None (default) follows ``CORDON_ONLINE``, which is off unless set; a failing
         service leaves the offline result as it is.
+    progress : callable, optional
+        Called with the share of the text done (0–1] after each piece of about ``CHUNK``
+        characters, so a page can show a progress bar for long texts.
 
     Returns
     -------
@@ -71,6 +76,8 @@ def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None) -
     words = word_lists()
     out: list[Mention] = []
     for base, chunk in _chunks(text):
+        if progress is not None and base:
+            progress(base / len(text))
         spans, demonym_ccs = recognise(chunk, index, words)
         for sp, rec, certainty in resolve(spans, demonym_ccs):
             kind = rec.kind if rec.kind in _KIND_OUT else "site"
@@ -87,6 +94,8 @@ def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None) -
                                        0.8, rec.source))
     if demonyms:
         out.sort(key=lambda m: m.start)
+    if progress is not None:
+        progress(1.0)
     from geo.online import get_provider
 
     provider = get_provider(online)
@@ -98,6 +107,8 @@ def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None) -
 
 
 CHUNK = 100_000
+#: Two gazetteer records with the same name and kind this close are the same place (lookup).
+SAME_PLACE_KM = 5.0
 
 
 def _chunks(text: str):
@@ -160,7 +171,16 @@ def lookup(name: str, near: tuple[float, float] | None = None, limit: int = 10) 
             s -= 2.0 * math.log10(1.0 + d / 10.0)
         if rec.rid not in scored or scored[rec.rid][0] < s:
             scored[rec.rid] = (s, rec)
-    ranked = sorted(scored.values(), key=lambda t: -t[0])[:limit]
+    ranked = []
+    for s, rec in sorted(scored.values(), key=lambda t: -t[0]):
+        # The same place from two tables (e.g. a governorate from the admin list and from
+        # GeoNames) is one choice for the user: keep the better-scored record only.
+        if any(rec.name == r.name and rec.kind == r.kind
+               and km(rec.lat, rec.lon, r.lat, r.lon) <= SAME_PLACE_KM for _, r in ranked):
+            continue
+        ranked.append((s, rec))
+        if len(ranked) == limit:
+            break
     if not ranked:
         return []
     top = ranked[0][0]

@@ -8,8 +8,10 @@ Bad input never produces a traceback: a missing, unreadable or directory
 argument is reported on one line naming the file, with exit status 2, before
 any work is done. Bytes that are not UTF-8 are decoded with replacement
 characters (U+FFFD) and a one-line warning names the file; offsets index the
-decoded text. Output to ``-o`` is written to a temporary file and renamed, so
-a failure never leaves half a file.
+decoded text. A file that is not text at all (NUL bytes, or mostly undecodable
+bytes: a PDF, an image, UTF-16) is skipped with a one-line error naming it, the
+other files are still read, and the exit status is 2. Output to ``-o`` is
+written to a temporary file and renamed, so a failure never leaves half a file.
 
 Exit status: 0 success, 1 internal error, 2 bad input or usage, 130 interrupted.
 """
@@ -77,6 +79,20 @@ def read_bytes(name: str, stdin: BinaryIO) -> bytes:
         return Path(name).read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+#: Share of undecodable characters above which a file is taken for binary data, not text.
+BINARY_SHARE = 0.1
+
+
+def not_text(data: bytes) -> bool:
+    """True for data that is not UTF-8 text: a NUL byte in the first 8 KB (how git tells
+    binary files) or more than :data:`BINARY_SHARE` of it undecodable."""
+    if b"\x00" in data[:8192]:
+        return True
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    return bool(text) and bad / len(text) > BINARY_SHARE
 
 
 def decode(data: bytes, label: str, warn: TextIO) -> str:
@@ -328,6 +344,7 @@ def run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO, stderr: Tex
     show = args.progress if args.progress is not None else (
         len(args.files) > PROGRESS_MIN_FILES and stderr.isatty())
     progress = Progress(len(args.files), stderr, bool(show))
+    status = 0
     to_file = bool(args.output and args.output != "-")
     sink = atomic_output(Path(args.output)) if to_file else stdout_text(stdout)
     try:
@@ -335,7 +352,14 @@ def run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO, stderr: Tex
             writer = Writer(_format(args), out)
             for name in args.files:
                 label = "<stdin>" if name == "-" else name
-                text = decode(read_bytes(name, stdin), label, stderr)
+                data = read_bytes(name, stdin)
+                if not_text(data):  # random bytes would "find" places: say so and go on
+                    print(f"geo: error: {label}: not text (binary data, or an encoding other "
+                          "than UTF-8); skipped", file=stderr)
+                    status = 2
+                    progress.update(label)
+                    continue
+                text = decode(data, label, stderr)
                 mentions = geoparse(text, demonyms=args.demonyms)
                 if provider is not None:
                     mentions = fill_unresolved(text, mentions, provider)
@@ -345,7 +369,7 @@ def run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO, stderr: Tex
             writer.close()
     finally:
         progress.close()
-    return 0
+    return status
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: BinaryIO | None = None,

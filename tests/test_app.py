@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -84,21 +85,47 @@ def test_query_params_round_trip():
     assert "Changed hands" in legend_text(at)
 
 
+def test_changed_hands_read_in_time_order_whichever_date_is_later():
+    # The east of Aleppo went from the opposition to the government between July and
+    # December; a comparison date after the map's date must not tell it backwards.
+    gov, opp = "Syrian government forces", "Opposition factions in eastern Aleppo"
+    for day, compare in (("2016-12-30", "2016-07-01"), ("2016-07-01", "2016-12-30")):
+        at = run({"date": day, "compare": compare, "layers": "control,changes"})
+        script = component_args(at)["feature_group"]  # JSON: → is written \\u2192
+
+        def told(a, b):
+            return json.dumps(f"{a} → {b}")[1:-1]
+
+        assert told(opp, gov) in script, (day, compare)
+        assert told(gov, opp) not in script, (day, compare)
+
+
 def test_bad_query_params_fall_back_to_defaults():
-    at = run({"scenario": "atlantis", "date": "yesterday", "layers": "control,nonsense"})
+    at = run({"scenario": "atlantis", "date": "yesterday", "layers": "control,nonsense",
+              "hide": "nobody,<b>x</b>,contested"})
     assert at.sidebar.selectbox(key="scenario").value == "aleppo-2016"
     assert at.sidebar.slider(key="day:aleppo-2016").value == date(2016, 9, 15)
     assert at.query_params["layers"] == "control"
+    assert at.query_params["hide"] == "contested"  # unknown actors are dropped, known kept
+
+
+BAD_UPLOADS = [("broken.geojson", b"{not json"), ("empty.geojson", b""),
+               ("junk.gpkg", b"\x00\x01 not a database" * 50),
+               ("broken.kml", b"<kml><Placemark><name>x</na")]
 
 
 def test_upload_errors_are_plain_words(tmp_path):
     at = run(tab="My layers")
-    at.file_uploader(key="layer_file").upload("broken.geojson", b"{not json", "application/json")
-    at.run()
-    assert not at.exception
-    assert at.error, "no error shown"
-    msg = at.error[0].value.replace("\\", "")  # Markdown escapes aside
-    assert "broken.geojson" in msg and "Traceback" not in msg and "\n" not in msg.strip()
+    for name, data in BAD_UPLOADS:
+        at.file_uploader(key="layer_file").upload(name, data, "application/octet-stream")
+        at.run()
+        assert not at.exception
+        assert at.error, f"no error shown for {name}"
+        msg = at.error[0].value.replace("\\", "")  # Markdown escapes aside
+        assert msg.startswith(f"{name}: ") and "\n" not in msg.strip(), msg
+        # No library jargon, no path of the server's temporary copy.
+        for jargon in ("Traceback", "DRIVER", "It might help", "LIBKML", "/tmp", "upload."):
+            assert jargon not in msg, msg
 
 
 def test_upload_adds_a_layer_kept_in_the_store(store):
@@ -121,6 +148,19 @@ def test_upload_adds_a_layer_kept_in_the_store(store):
     assert picker.options == ["clinics"] and picker.value == []
     picker.select("clinics").run()
     assert "Clinic" in component_args(later)["feature_group"]
+
+
+def test_upload_says_what_the_import_changed():
+    at = run(tab="My layers")
+    bowtie = [[37.1, 36.1], [37.2, 36.2], [37.2, 36.1], [37.1, 36.2], [37.1, 36.1]]
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [bowtie]},
+         "properties": {"name": "Field"}}]}
+    at.file_uploader(key="layer_file").upload("fields.geojson", json.dumps(doc).encode())
+    at.run()
+    assert not at.error and at.success
+    said = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "feature 1" in said and "repaired" in said, said
 
 
 def test_upload_over_the_size_cap_is_refused(monkeypatch):
@@ -146,12 +186,71 @@ def test_report_box_lists_mentions_and_keeps_them():
     assert {"Bustan al-Qasr", "Aleppo"} <= names, names
     assert all(isinstance(r["low"], bool) for r in rows)
     assert any("places" in c.value for c in at.caption)  # the table's summary line
+    (table,) = [e for e in at.main if type(e).__name__ == "Dataframe"]
+    columns = json.loads(table.proto.columns)  # corrections stay on the globe
+    assert (columns["lat"]["type_config"]["min_value"], columns["lon"]["type_config"][
+        "max_value"]) == (-90, 180)
     at.button(key="report_keep").click().run()
     kept = at.session_state["user_layers"]
     (name, events), = kept.items()
     assert len(events) == sum(1 for r in rows if r["lat"] is not None)
     assert set(events["sources"]) == {"Test Wire — Pasted report (2016-09-14)"}
     assert "report_text" not in json.dumps(list(events.columns))  # the text itself is not kept
+
+
+def test_long_report_is_parsed_in_pieces_with_a_progress_bar(monkeypatch):
+    import geo
+
+    calls: list[float] = []
+    real = geo.geoparse
+
+    def spy(text, **kw):
+        assert kw.get("progress") is not None, "no progress bar for a long text"
+        return real(text, progress=lambda x: (calls.append(x), kw["progress"](x)), **{
+            k: v for k, v in kw.items() if k != "progress"})
+
+    monkeypatch.setattr(geo, "geoparse", spy)
+    at = run(tab="Report")
+    long_text = (REPORT + "\n") * (200_000 // len(REPORT))
+    at.text_area(key="report_text").set_value(long_text).run()
+    at.button(key="report_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert calls and calls[-1] == 1.0
+    assert len(at.session_state["mention_rows"]) > 1000
+
+
+def test_report_txt_upload_reads_utf8_and_refuses_other_bytes():
+    at = run(tab="Report")
+    at.file_uploader(key="report_file").upload("note.txt", b"\xef\xbb\xbf" + REPORT.encode())
+    at.run()
+    assert at.session_state["report_text"] == REPORT  # no byte-order mark in the text
+    at.file_uploader(key="report_file").upload("scan.txt", "Alep, café".encode("utf-16"))
+    at.run()
+    assert not at.exception
+    assert "scan.txt: not UTF-8" in at.error[0].value.replace("\\", "")
+    assert at.session_state["report_text"] == REPORT  # the earlier text is kept
+
+
+def test_report_source_must_be_a_date_and_a_web_address():
+    at = run(tab="Report")
+    at.text_area(key="report_text").set_value(REPORT).run()
+    at.button(key="report_go").click().run()
+    assert at.session_state["mention_rows"]
+    for field, value, words in (("report_date", "last Tuesday", "YYYY-MM-DD"),
+                                ("report_date", "2016-02-30", "YYYY-MM-DD"),
+                                ("report_url", "javascript:alert(1)", "http")):
+        at.text_input(key="report_date").set_value("2016-09-14")
+        at.text_input(key="report_url").set_value("")
+        at.text_input(key=field).set_value(value).run()
+        at.button(key="report_keep").click().run()
+        assert not at.exception
+        assert at.error and words in at.error[0].value, (value, [e.value for e in at.error])
+        assert "user_layers" not in at.session_state or not at.session_state["user_layers"]
+    at.text_input(key="report_url").set_value("https://example.org/r").run()
+    at.button(key="report_keep").click().run()
+    assert not at.error
+    (events,) = at.session_state["user_layers"].values()
+    assert set(events["url"]) == {"https://example.org/r"}
 
 
 def component_args(at: AppTest) -> dict:
@@ -198,6 +297,61 @@ def test_actor_toggle_hides_that_actors_ground():
     assert at.query_params["hide"] == actor.id
 
 
+PAYLOAD = '<img src=x onerror="alert(1)">${alert(1)}`x`</script><script>alert(2)</script>'
+
+
+def _payload_pack(root: Path) -> Path:
+    """A copy of the Aleppo pack whose every name, title, note and citation carries PAYLOAD."""
+    import shutil
+
+    pack = root / "evil"
+    shutil.copytree(Path(APP).parent / "data" / "scenarios" / "aleppo-2016", pack)
+
+    def taint(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("name", "short", "title", "publisher", "description", "note") \
+                        and isinstance(v, str):
+                    node[k] = v + PAYLOAD
+                elif k == "url" and isinstance(v, str):
+                    node[k] = 'https://example.org/a"onmouseover="alert(3)"${alert(4)}`'
+                else:
+                    taint(v)
+        elif isinstance(node, list):
+            for v in node:
+                taint(v)
+
+    for f in pack.glob("*.json"):
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        taint(doc)
+        if f.name == "manifest.json":
+            doc["id"], doc["attribution"] = "evil", "Pack " + PAYLOAD + " [x](javascript:alert(5))"
+        f.write_text(json.dumps(doc), encoding="utf-8")
+    return root
+
+
+def test_payloads_in_a_pack_are_text_everywhere_on_the_page(tmp_path, monkeypatch):
+    import layers.catalog
+
+    monkeypatch.setattr(layers.catalog, "SCENARIOS_DIR", _payload_pack(tmp_path))
+    at = run({"compare": "2016-07-01"}, tab="About the data")
+    raw = re.compile(r"(?<!\\)[<`$]")  # markup, a template literal or LaTeX, not escaped
+    texts = [e.value for e in [*at.markdown, *at.caption, *at.sidebar.checkbox]
+             if isinstance(getattr(e, "value", None), str)]
+    texts += [c.label for c in at.sidebar.checkbox]
+    texts += [str(v) for t in at.table for v in t.value.to_numpy().ravel()]
+    texts += [str(v) for t in at.table for v in t.value.index]
+    tainted = [t for t in texts if "alert" in t]
+    assert len(tainted) > 10, "the payload pack did not reach the page"
+    for t in tainted:
+        assert not raw.search(t.split("Attribution — the data")[0]), t
+    legend = legend_text(at)
+    assert "onerror" in legend and "<img" not in legend and "<script" not in legend
+    script = component_args(at)["feature_group"]
+    assert "onerror" in script and "<img" not in script and "${alert" not in script
+    assert "`x`" not in script and 'href="https://example.org/a"onmouseover' not in script
+
+
 def test_over_time_chart_is_drawn():
     at = run(tab="Over time")
     assert len(at.get("arrow_line_chart")) == 2 or len(at.get("vega_lite_chart")) == 2
@@ -220,6 +374,41 @@ def test_switching_scenarios_keeps_dates_inside_each_window():
     assert not at.exception
     assert at.query_params["date"] == "2016-09-15"
     assert at.query_params["compare"] == "2016-06-01"
+
+
+def test_export_leaves_out_hidden_actors():
+    at = run(tab="Export")
+    at.button(key="export_go").click().run()
+    before = json.loads(at.session_state["_export"][2])["features"]
+    held = {f["properties"].get("actor") for f in before
+            if f["properties"].get("layer") == "control"} - {None}
+    assert "gov" in held, held
+    at.sidebar.checkbox(key="actor_aleppo-2016_gov").uncheck().run()
+    at.button(key="export_go").click().run()
+    after = json.loads(at.session_state["_export"][2])["features"]
+    control = [f["properties"] for f in after if f["properties"].get("layer") == "control"]
+    assert control and all(p.get("actor") != "gov" for p in control)
+    assert len(after) < len(before)
+
+
+def test_a_prepared_export_goes_stale_when_a_layer_is_added():
+    at = run(tab="Export")
+    at.button(key="export_go").click().run()
+    assert at.get("download_button")
+    at.session_state["tab"] = "My layers"
+    at.run()
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [37.15, 36.2]},
+         "properties": {"name": "Bakery"}}]}
+    at.file_uploader(key="layer_file").upload("bakeries.geojson", json.dumps(doc).encode())
+    at.run()
+    at.session_state["tab"] = "Export"
+    at.run()
+    assert not at.get("download_button"), "offered a file without the new layer"
+    at.button(key="export_go").click().run()
+    names = {f["properties"].get("name") for f in json.loads(at.session_state["_export"][2])[
+        "features"]}
+    assert "Bakery" in names and at.get("download_button")
 
 
 def test_export_is_what_is_on_screen_in_every_format():

@@ -192,6 +192,25 @@ def test_payloads_in_records_never_reach_the_map_script_raw(payload, ctx):
         popup_data("x", [("x", "x")], ["x"], note="x")).count("<")
 
 
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_uploaded_column_names_and_values_and_mentions_are_escaped(payload):
+    from layers.draw.groups import mention_features, user_features
+
+    user = frame([{payload: f"v{payload}", "name": payload, f"x{payload}": 1,
+                   "geometry": Point(0.5, 0.5)}])
+    got = user_features({payload: user})["features"][0]["properties"]
+    mentions = mention_features([{"text": payload, "name": payload, "kind": payload,
+                                  "lat": 1.0, "lon": 2.0, "confidence": 0.3}])
+    props = [got, mentions["features"][0]["properties"]]
+    for p in props:
+        shown = json.dumps([p["_tip"], render_popup(p["_pop"])], ensure_ascii=False)
+        for live in ("<img", "<script", "`", "${", "\\u{"):
+            assert live not in shown, (live, shown)
+        assert escape(payload) in p["_tip"]  # shown, as text
+    # The column named with the payload is a popup row label, escaped like its value.
+    assert [escape(payload), escape(f"v{payload}")] in got["_pop"]["r"]
+
+
 def test_legend_escapes_actor_names(ctx):
     ctx.actors["gov"]["name"] = "<b>Gov</b>"
     labels = [label for _, label in legend_entries(ctx, ["control", "corridors"])]
@@ -348,12 +367,13 @@ def test_mention_corrections():
 
 
 @pytest.mark.parametrize("payload", ["[x](javascript:alert(1))", "$x^2$", ":red[alarm]",
-                                     "<b>bold</b>", "**strong** _em_ `code`"])
+                                     "<b>bold</b>", "**strong** _em_ `code`",
+                                     "Fish &amp; chips &#60;b&#62;"])
 def test_md_escapes_markdown_from_data(payload):
     from layers.draw.popups import md
 
     out = md(payload)
     # Every special character is escaped, so Markdown renders the text as it was written.
     assert out.replace("\\", "") == payload
-    for ch in "[]()$:<>*_`":
+    for ch in "[]()$:<>*_`&":  # & too: an entity in data is shown as typed, not decoded
         assert f"{ch}" not in out.replace(f"\\{ch}", "")

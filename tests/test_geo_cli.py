@@ -225,6 +225,34 @@ def test_undecodable_bytes_are_replaced_with_a_warning(tmp_path):
     assert all(text[x["start"]:x["end"]] == x["text"] for x in lines)
 
 
+def test_binary_files_are_skipped_with_one_line_each(tmp_path):
+    # Random bytes decoded with replacement "contain" short place names; they must not be
+    # reported as mentions. The good file is still read; the exit status says something failed.
+    junk = tmp_path / "photo.jpg"
+    junk.write_bytes(bytes(range(256)) * 40)
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes("Shelling in Aleppo.".encode("utf-16"))
+    good = tmp_path / "good.txt"
+    good.write_text("Convoys reached Homs.", encoding="utf-8")
+    status, out, err = run_main(str(junk), str(utf16), str(good), "--format", "jsonl")
+    assert status == 2
+    lines = [json.loads(x) for x in out.decode().splitlines()]
+    assert [(x["file"], x["text"]) for x in lines] == [(str(good), "Homs")]
+    assert err.count("\n") == 2 and "photo.jpg: not text" in err and "utf16.txt: not text" in err
+    assert "Traceback" not in err
+    status, out, err = run_main("-", stdin=b"\x00\x01\x02 SC PpI " * 50)
+    assert status == 2 and json.loads(out)["features"] == [] and "<stdin>: not text" in err
+
+
+def test_empty_input_is_an_empty_collection(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    for args, stdin in (([str(empty)], b""), (["-"], b"")):
+        status, out, err = run_main(*args, stdin=stdin)
+        assert status == 0 and json.loads(out) == {"type": "FeatureCollection", "features": []}
+        assert err == ""
+
+
 def test_utf8_bom_is_not_part_of_the_text(tmp_path):
     f = tmp_path / "bom.txt"
     f.write_bytes(b"\xef\xbb\xbfAleppo was quiet.")

@@ -273,10 +273,12 @@ def test_malformed_records_are_skipped_or_fail_cleanly(tmp_path):
                                            "Bad Lat": [{"lat": "x", "lon": "1"}, VILLAGE]})
     assert [c.source for c in provider.geocode("Tell Qarqur")] == ["osm:node/4242"]
     assert provider.geocode("Bad Lat") == [] and provider.failed  # geopy rejects the reply
-    for raw in ({"lat": "95", "lon": "1", "name": "Off"}, {"lat": "1", "lon": "2"}, 7, None,
-                {**VILLAGE, "importance": "high"}):
-        cand = parse_result(raw)
-        assert cand is None or (cand.importance == 0.0 and cand.name == "Tell Qarqur")
+    # Off the globe, nameless, not a record at all: skipped.
+    for raw in ({"lat": "95", "lon": "1", "name": "Off"}, {"lat": "1", "lon": "2"}, 7, None):
+        assert parse_result(raw) is None, raw
+    # A bad importance does not cost the place: it is kept with no importance.
+    cand = parse_result({**VILLAGE, "importance": "high"})
+    assert cand is not None and cand.importance == 0.0 and cand.name == "Tell Qarqur"
 
 
 # ----------------------------------------------------------------------------- filling gaps

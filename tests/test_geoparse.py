@@ -201,6 +201,29 @@ def test_lookup_arabic_and_near():
     assert geo.lookup("Geneva", limit=1)[0].country == "CH"
 
 
+def test_progress_is_reported_for_long_texts():
+    piece = "Shelling was reported in Homs.\n" + "Quiet day with nothing to note. " * 40 + "\n"
+    text = piece * (3 * geo.CHUNK // len(piece))
+    seen: list[float] = []
+    found = geo.geoparse(text, progress=seen.append)
+    assert len(seen) >= 3 and seen == sorted(seen) and seen[-1] == 1.0
+    assert all(0 < x <= 1 for x in seen)
+    assert [m.start for m in found] == [m.start for m in geo.geoparse(text)]  # same result
+    short: list[float] = []
+    geo.geoparse("Aleppo.", progress=short.append)
+    assert short == [1.0]
+
+
+def test_lookup_lists_each_place_once():
+    # The governorate of Aleppo is in both the admin table and GeoNames: one choice, not two.
+    for query in ("حلب", "Aleppo"):
+        res = geo.lookup(query, limit=10)
+        seen = [(m.name, m.kind, round(m.lat), round(m.lon)) for m in res]
+        assert len(seen) == len(set(seen)), seen
+        assert [m.kind for m in res if m.name == "Aleppo"].count("admin1") == 1
+    assert len(geo.lookup("Paris", limit=5)) == 5  # the limit still counts distinct places
+
+
 def test_control_words_between_possessive_and_part():
     text = "Air strikes hit Aleppo's rebel-held eastern districts again."
     assert only(geo.geoparse(text), "Aleppo").qualifier == "eastern districts"

@@ -90,6 +90,20 @@ def test_map_renders_scenario_offline(watched, server):
             "() => [...document.scripts].map(s => s.src).filter(Boolean)"))
 
 
+def test_every_tab_stays_offline(watched, server):
+    # Charts, the attribution page (Markdown could link images) and the upload boxes too.
+    page, frame = open_app(watched, server, "?compare=2016-07-01")
+    for tab in ("Report", "Over time", "Export", "My layers", "About the data"):
+        page.get_by_role("tab", name=tab).click()
+        wait_idle(page)
+    page.get_by_text("Control by actor").click()
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Attribution", exact=False).first.is_visible()
+    assert watched.external == [], f"tried to load from outside: {watched.external[:5]}"
+    assert "changes" in counts(frame, "changes")
+
+
 def test_toggle_layer_keeps_map_and_zoom(watched, server):
     page, frame = open_app(watched, server)
     frame.evaluate("() => { window.__same_map = true; window.map.setZoom(14); }")
@@ -207,7 +221,8 @@ def test_injection_payloads_run_nothing(watched, server, tmp_path):
     features = [{"type": "Feature", "geometry": {"type": "Point",
                                                  "coordinates": [37.15 + i / 100, 36.2]},
                  "properties": {"name": p, "source": "javascript:window.top.__pwned=1",
-                                "url": "javascript:alert(1)", "note": p}}
+                                "url": "javascript:alert(1)", "note": p,
+                                p: f"column named {i}"}}  # column names are data too
                 for i, p in enumerate(PAYLOAD_NAMES)]
     upload = tmp_path / "payloads.geojson"
     upload.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
@@ -229,8 +244,11 @@ def test_injection_payloads_run_nothing(watched, server, tmp_path):
     assert page.evaluate("() => window.__pwned") is None
     assert frame.evaluate("() => window.__pwned") is None
     assert watched.dialogs == []
+    injected = "() => document.querySelectorAll('img[src=x]').length"  # payload as markup
+    assert frame.evaluate(injected) == 0 and page.evaluate(injected) == 0
     shown = frame.evaluate("() => document.querySelector('.leaflet-popup-content').textContent")
     assert "window.top.__pwned=1" in shown  # shown as text, not run
+    assert "column named" in shown  # the payload-named column is listed too
 
 
 def test_online_tiles_are_opt_in_with_attribution(watched, server):
