@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 
@@ -34,6 +35,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     from .pack import validate_pack
 
+    if not args.pack.strip():  # Path("") is the working folder, "" a name for data/scenarios
+        print("error: no pack directory given", file=sys.stderr)
+        return 1
     path = Path(args.pack)
     if not (path / "manifest.json").exists() and "/" not in args.pack:
         from .catalog import SCENARIOS_DIR
@@ -98,19 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="list the shipped scenario packs")
     p.set_defaults(func=_cmd_list)
 
-    try:  # export / import live with the exchange code; absent until it is written
-        from .cli_exchange import add_export_parser, add_import_parser
-    except ImportError:
-        pass
-    else:
-        add_export_parser(sub)
-        add_import_parser(sub)
+    from .cli_exchange import add_export_parser, add_import_parser  # the exchange commands
+
+    add_export_parser(sub)
+    add_import_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .cli_exchange import join_negative_values
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_negative_values(sys.argv[1:] if argv is None else argv))
     from .pack import PackError
 
     try:
@@ -120,12 +123,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{exc.path}/{p}", file=sys.stderr)
         print(f"error: {exc.path}: the pack has {len(exc.problems)} problem(s)", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # e.g. piped into `head`; before OSError, of which it is one
+        # point stdout at devnull so the interpreter's final flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (FileNotFoundError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except BrokenPipeError:  # e.g. piped into `head`
-        sys.stderr.close()
-        return 0
     except KeyboardInterrupt:
         return 130
 

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import re
+import sqlite3
 import sys
 from typing import Any
+
+from pyogrio.errors import DataLayerError, DataSourceError
 
 from layers.io.errors import InputError
 from layers.io.export import FORMATS, ExportError, default_attribution, export
@@ -21,12 +26,33 @@ from layers.store import Store, StoreError
 
 DEFAULT_LAYERS = "control,sieges,corridors,crossings,events"
 BAD_INPUT = 2
+# what a store that is not a GeoPackage (or not writable) can raise below the store's own checks
+_STORE_FAILURES = (OSError, sqlite3.Error, DataSourceError, DataLayerError)
 
 
 def _split(text: str | None) -> list[str] | None:
     if text is None:
         return None
     return [p.strip() for p in text.split(",") if p.strip()]
+
+
+_NEGATIVE_LIST = re.compile(r"^-\d[\d.,\s-]*$")
+
+
+def join_negative_values(argv: list[str]) -> list[str]:
+    """``--bbox -75.2,18.0,-71.6,20.1`` → ``--bbox=-75.2,...``: argparse would take a value
+    starting with '-' for an option, which breaks every box west of Greenwich."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--bbox" and i + 1 < len(argv) and _NEGATIVE_LIST.match(argv[i + 1]):
+            out.append(f"--bbox={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
 
 
 def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -74,6 +100,14 @@ def add_import_parser(subparsers: Any) -> argparse.ArgumentParser:
 def _fail(message: str) -> int:
     print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
     return BAD_INPUT
+
+
+def _store_failed(args: argparse.Namespace, exc: Exception) -> int:
+    path = args.store or os.environ.get("CORDON_STORE") or "the default store"
+    reason = str(exc).split("; It might help")[0]  # GDAL's driver hint means nothing here
+    if isinstance(exc, DataSourceError | sqlite3.DatabaseError):
+        return _fail(f"store '{path}' cannot be opened (is it a GeoPackage?): {reason}")
+    return _fail(f"store '{path}': {reason}")
 
 
 def _parse_date(text: str) -> dt.date:
@@ -129,6 +163,8 @@ def run_export(args: argparse.Namespace) -> int:
             export(selection, args.fmt, args.output, attribution=attribution)
     except (SelectionError, ExportError, StoreError, InputError) as exc:
         return _fail(str(exc))
+    except _STORE_FAILURES as exc:
+        return _store_failed(args, exc)
     if args.output != "-":
         total = sum(len(g) for g in selection.values())
         print(f"wrote {total} features in {len(selection)} layers to {args.output}",
@@ -145,8 +181,13 @@ def run_import(args: argparse.Namespace) -> int:
             count = store.replace(args.into, gdf, source=str(args.file))
         else:
             count = store.add_layer(args.into, gdf, source=str(args.file))
-    except (InputError, StoreError) as exc:
+    except InputError as exc:
         return _fail(str(exc))
+    except StoreError as exc:  # e.g. "feature 2: id 'x' appears twice": say which file
+        msg = str(exc)
+        return _fail(msg if str(args.file) in msg else f"{args.file}: {msg}")
+    except _STORE_FAILURES as exc:
+        return _store_failed(args, exc)
     for line in gdf.attrs.get("notes", []) + gdf.attrs.get("repairs", []):
         print(f"note: {line}", file=sys.stderr)
     print(f"imported {count} features from {args.file} into layer '{args.into}' "

@@ -854,6 +854,7 @@ def load_pack(path: str | Path, *, places: PlaceBook | None = None) -> Scenario:
         for r in control:
             if r.interval.start > man.end:
                 ctx.warnings.append(f"control.csv: row {r.row}: starts after the window ends")
+        _warn_open_edges_changing_sides(ctx, areas, control, alliances)
     if man is None or ctx.problems:
         raise PackError(root, ctx.problems)
     unit_ids = sorted({u for r in control for u in r.units})
@@ -869,6 +870,23 @@ def load_pack(path: str | Path, *, places: PlaceBook | None = None) -> Scenario:
         geometries=res.geoms, place_names=res.names, place_population=res.population,
         units=tuple(unit_ids), unit_geoms=unit_geoms, point_units=point_units,
         warnings=tuple(ctx.warnings))
+
+
+def _warn_open_edges_changing_sides(ctx, areas, control, alliances) -> None:
+    """``edge: open`` says the ground beyond the map is the holder's; it holds for one side only,
+    so an open-edge area passing between hostile actors needs the author's eye."""
+    for aid, area in areas.items():
+        if not area.edge_open:
+            continue
+        rows = sorted((r for r in control if aid in r.units), key=lambda r: r.interval.start)
+        holders = list(dict.fromkeys(r.actor for r in rows
+                                     if r.status == "controlled" and r.actor))
+        for a, b in zip(holders, holders[1:], strict=False):
+            if not any(a in g and b in g for g in alliances):
+                ctx.warnings.append(
+                    f"areas.geojson: {aid!r}: edge: open, but its holder changes from {a!r} to "
+                    f"{b!r}; the ground beyond the map is then assumed to be {b!r}'s too")
+                break
 
 
 def validate_pack(path: str | Path, *,

@@ -138,8 +138,14 @@ def _people(low: int | None, high: int | None) -> str:
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
-def _since(day: str, precision: str | None) -> str:
-    """A start date as precise as the sources: ``about 2016-06-01``, ``Jun 2016`` or the day."""
+def _since(day: str, precision: str | None, window_start: str | None = None) -> str:
+    """A start date as precise as the sources: ``about 2016-06-01``, ``Jun 2016`` or the day.
+
+    An approximate start on (or before) the window's first day is the author's way of saying
+    "already so when the window opens": ``before 2016-06-01``, not an invented date.
+    """
+    if precision == "approximate" and window_start and day <= window_start:
+        return f"before {window_start}"
     if precision == "approximate":
         return f"about {day}"
     if precision == "month" and len(day) >= 7:
@@ -158,14 +164,19 @@ def _dated(p: dict[str, Any], day: str) -> str:
 def format_summary(s: dict[str, Any]) -> str:
     """Human-readable text of a :func:`summarize` dict."""
     names = {a["id"]: a["name"] for a in s["actors"]}
-    out = [f"{s['title']} — {s['date']}", "", "Ground held (km²):"]
+    out = [f"{s['title']} — {s['date']}", ""]
+    if not s["zones"]:  # e.g. a country pack of sieges only, or a day before any record
+        out.append("Ground held: no control mapped at this date")
+    else:
+        out.append("Ground held (km²):")
     for a in sorted(s["actors"], key=lambda a: -a["area_km2"]):
         if a["zones"]:
             out.append(f"  {a['name']}: {a['area_km2']:.1f} in {a['zones']} zone(s)")
     for k in ("contested", "unknown"):
         if s[f"{k}_km2"]:
             out.append(f"  {k}: {s[f'{k}_km2']:.1f}")
-    out += ["", "Zones:"]
+    if s["zones"]:
+        out += ["", "Zones:"]
     for z in s["zones"]:
         if z["status"] != "controlled":
             continue
@@ -194,11 +205,13 @@ def format_summary(s: dict[str, Any]) -> str:
     for g in s["sieges"]:
         p = g["population"]
         by = ", ".join(names.get(a, a) for a in g["besiegers"])
-        line = (f"  {g['name']} (by {by}, since {_since(g['since'], g.get('since_precision'))}): "
+        since = _since(g["since"], g.get("since_precision"), s["window"][0])
+        line = (f"  {g['name']} (by {by}, since {since}): "
                 f"{_people(p['low'], p['high'])}{_dated(p, s['date'])}")
         if g["nearest_open_crossing"]:
             nc = g["nearest_open_crossing"]
-            line += f"; nearest open crossing {nc['name']} {nc['distance_km']:.1f} km"
+            line += (f"; nearest open crossing {nc['name']} {nc['distance_km']:.1f} km "
+                     "in a straight line")
         out.append(line)
     bp = s["besieged_population"]
     if bp["low"] is not None:

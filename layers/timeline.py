@@ -128,6 +128,29 @@ class _Prepared:
             parts = [sc.geometries[u] for u in s.units if u in sc.geometries]
             self.siege_geoms[s.id] = shapely.union_all(parts) if parts else shapely.Polygon()
         self.siege_proj = {k: self.proj.forward(g) for k, g in self.siege_geoms.items()}
+        # sieges drawn wholly from control units can be measured as held on a date
+        self.siege_units = {s.id: np.array([index[u] for u in s.units], dtype=np.int64)
+                            for s in sc.sieges if s.units and all(u in index for u in s.units)}
+        self.siege_held: dict = {}  # (siege id, held unit indexes) -> (lon/lat, projected)
+
+    def siege_ground(self, siege, unit_actor: np.ndarray, unit_status: np.ndarray):
+        """``(lon/lat, projected)`` ground of ``siege`` on a date: its units still held by the
+        besieged side, so a shrinking pocket is measured as it is, not as the siege began.
+        All its places where they are not all control units or the besieged hold none."""
+        idx = self.siege_units.get(siege.id)
+        if idx is None:
+            return self.siege_geoms[siege.id], self.siege_proj[siege.id]
+        held = idx[(unit_status[idx] == "controlled")
+                   & np.isin(unit_actor[idx], list(siege.besieged))]
+        if len(held) == 0 or len(held) == len(idx):
+            return self.siege_geoms[siege.id], self.siege_proj[siege.id]
+        key = (siege.id, held.tobytes())
+        got = self.siege_held.get(key)
+        if got is None:
+            lonlat = shapely.union_all(self.unit_geoms[held])
+            got = (lonlat, self.proj.forward(lonlat))
+            self.siege_held[key] = got
+        return got
 
     def _coverage_mask(self, sc: Scenario) -> bool | np.ndarray:
         """True if all units tile; else a mask of the shared-table polygons if they tile."""
@@ -312,10 +335,11 @@ def _build_state(sc: Scenario, day: date) -> State:
         if s is None or prep.crossing_pts.get(x.id) is None:
             continue
         a, b = s.interval.iso()
+        srcs = tuple(dict.fromkeys(x.sources + s.sources))  # a source cited twice is one
         rows.append({"id": x.id, "name": x.name, "kind": x.kind, "status": s.status,
                      "valid_from": a, "valid_to": b, "status_note": s.note,
-                     "confidence": s.confidence, "sources": ";".join(x.sources + s.sources),
-                     "source_refs": prep.refs_for(sc, x.sources + s.sources),
+                     "confidence": s.confidence, "sources": ";".join(srcs),
+                     "source_refs": prep.refs_for(sc, srcs),
                      "description": x.description})
         geoms.append(prep.crossing_pts[x.id])
         if s.status == "open":
@@ -325,14 +349,19 @@ def _build_state(sc: Scenario, day: date) -> State:
     open_proj = prep.proj.forward(np.array(open_pts, dtype=object)) if open_pts else np.empty(
         0, object)
 
-    # sieges in force
+    # sieges in force, measured on the ground the besieged still hold
+    unit_status = np.full(len(prep.unit_ids), "", dtype=object)
+    unit_actor = np.full(len(prep.unit_ids), "", dtype=object)
+    unit_status[units] = statuses
+    unit_actor[units] = actors
     rows, geoms, siege_users = [], [], []
     for s in sc.sieges:
         if not s.interval.contains(day):
             continue
         rng = population_range(s, day)
         psrc = tuple(dict.fromkeys(x for p in rng.estimates for x in p.sources))
-        k, dist = nearest(prep.siege_proj[s.id], open_proj)
+        ground, ground_proj = prep.siege_ground(s, unit_actor, unit_status)
+        k, dist = nearest(ground_proj, open_proj)
         a, b = s.interval.iso()
         rows.append({"id": s.id, "name": s.name, "besiegers": ";".join(s.besiegers),
                      "besieged": ";".join(s.besieged), "severity": s.severity,
@@ -341,19 +370,15 @@ def _build_state(sc: Scenario, day: date) -> State:
                      "nearest_open_crossing": open_names[k] if k is not None else "",
                      "nearest_open_crossing_km": round(dist / 1000, 2) if dist is not None
                      else None,
-                     "area_km2": round(float(area_km2([prep.siege_proj[s.id]])[0]), 3)
-                     if shapely.area(prep.siege_proj[s.id]) > 0 else None,
+                     "area_km2": round(float(area_km2([ground_proj])[0]), 3)
+                     if shapely.area(ground_proj) > 0 else None,
                      "confidence": s.confidence, "sources": ";".join(s.sources),
                      "source_refs": prep.refs_for(sc, s.sources), "description": s.description})
-        geoms.append(prep.siege_geoms[s.id])
+        geoms.append(ground)
         siege_users.append((prep.siege_proj[s.id], s.besieged))
     siege_gdf = _gdf(rows, geoms, SIEGE_COLUMNS)
 
     # corridors: authored status and the status derived from control
-    unit_status = np.full(len(prep.unit_ids), "", dtype=object)
-    unit_actor = np.full(len(prep.unit_ids), "", dtype=object)
-    unit_status[units] = statuses
-    unit_actor[units] = actors
     rows, geoms, cut_rows, cut_geoms = [], [], [], []
     record_of = dict(zip(units.tolist(), records, strict=True))
     for c in sc.corridors:
@@ -380,6 +405,7 @@ def _build_state(sc: Scenario, day: date) -> State:
             cut_geoms.append(shapely.intersection(prep.corridor_geoms[c.id],
                                                   prep.unit_geoms[crossed.unit]))
         a, b = s.interval.iso()
+        srcs = tuple(dict.fromkeys(c.sources + s.sources))  # a source cited twice is one
         dis = disagrees(s.status, der.status)
         rows.append({"id": c.id, "name": c.name, "kind": c.kind, "status": s.status,
                      "derived_status": der.status,
@@ -388,8 +414,8 @@ def _build_state(sc: Scenario, day: date) -> State:
                      "contested_at": ";".join(prep.unit_names[x.unit] for x in der.contested),
                      "users": ";".join(users), "status_from": a, "status_to": b,
                      "status_note": s.note, "confidence": s.confidence,
-                     "sources": ";".join(c.sources + s.sources),
-                     "source_refs": prep.refs_for(sc, c.sources + s.sources),
+                     "sources": ";".join(srcs),
+                     "source_refs": prep.refs_for(sc, srcs),
                      "description": c.description})
         geoms.append(prep.corridor_geoms[c.id])
     corridor_gdf = _gdf(rows, geoms, CORRIDOR_COLUMNS)

@@ -195,6 +195,24 @@ def test_csv_has_hxl_row_lat_lon_and_wkt(tmp_path):
     assert all(r["attribution"] == default_attribution() for r in recs)
 
 
+def test_csv_wkt_of_a_polygon_with_a_narrow_neck_stays_valid(tmp_path):
+    # Two blocks joined by a neck 8e-8 degrees wide (under 1 cm): rounding each coordinate to
+    # 7 decimals alone would fold the neck onto itself. Dissolved zones have such necks.
+    lo, hi = 36.49999996, 36.50000004
+    neck = Polygon([(37.0, 36.0), (37.4, 36.0), (37.4, lo), (37.6, lo), (37.6, 36.0),
+                    (38.0, 36.0), (38.0, 37.0), (37.6, 37.0), (37.6, hi), (37.4, hi),
+                    (37.4, 37.0), (37.0, 37.0)])
+    assert neck.is_valid
+    assert not shapely.from_wkt(shapely.to_wkt(neck, rounding_precision=7)).is_valid
+    zones = gpd.GeoDataFrame({"id": ["z1"], "confidence": ["low"]}, geometry=[neck], crs=4326)
+    out = tmp_path / "neck.csv"
+    export({"zones": zones}, "csv", out)
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8")))[1:]
+    shape = shapely.from_wkt(row["wkt"])
+    assert shape.is_valid
+    assert shape.area == pytest.approx(neck.area, rel=1e-6)
+
+
 def test_select_filters_by_actor_and_bbox_keeping_whole_features():
     state = sample_state()
     sel = select(state, ["control", "sieges", "corridors"], actors=["opp"])
@@ -301,3 +319,28 @@ def test_public_select_stays_the_function_after_submodules_load():
         importlib.import_module(name)
     assert callable(layers.select) and layers.select.__name__ == "select"
     assert callable(layers.export) and callable(layers.summarize)
+
+
+def test_cli_bbox_west_of_greenwich_is_a_value_not_an_option(tmp_path, capsys):
+    # `--bbox -75.2,18.0,-71.6,20.1` (Haiti): argparse alone reads the box as an option
+    from layers.__main__ import main
+
+    store = tmp_path / "store.gpkg"
+    west = sample_state()["events"].copy()
+    west["geometry"] = [Point(-72.34, 18.54), Point(37.16, 36.2)]
+    Store(store).add_layer("visits", west, source="test")
+    out = tmp_path / "w.geojson"
+    code = main(["export", "--user-layers", "visits", "--store", str(store), "--bbox",
+                 "-75.2,18.0,-71.6,20.1", "--format", "geojson", "-o", str(out)])
+    assert code == 0, capsys.readouterr().err
+    feats = json.loads(out.read_text())["features"]
+    assert [f["geometry"]["coordinates"] for f in feats] == [[-72.34, 18.54]]
+
+
+def test_infinite_and_missing_numbers_are_exported_as_null_not_dropped(tmp_path):
+    layer = gpd.GeoDataFrame({"id": ["a", "b"], "km": [np.inf, 2.5], "n": [np.nan, 3.0]},
+                             geometry=[Point(37.1, 36.2), Point(37.2, 36.2)], crs=4326)
+    doc = json.loads(export_bytes({"visits": layer}, "geojson"))
+    props = [f["properties"] for f in doc["features"]]
+    # every feature keeps every property; JSON has no Infinity, so it becomes null
+    assert [(p["km"], p["n"]) for p in props] == [(None, None), (2.5, 3.0)]

@@ -209,6 +209,8 @@ def test_table_without_geometry_is_not_geographic(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         import_file(tmp_path / "absent.geojson")
+    with pytest.raises(InputError, match="no file given"):  # not the working folder
+        import_file("")
 
 
 def _import_cli(argv):
@@ -264,3 +266,50 @@ def test_python_m_layers_import_and_export_end_to_end(tmp_path):
     assert res.returncode == 0
     doc = json.loads(res.stdout)
     assert doc["features"][0]["geometry"]["coordinates"] == [37.1, 36.2]
+
+
+@pytest.mark.parametrize("kind", ["junk", "folder"])
+def test_cli_import_into_a_store_that_is_not_a_geopackage_is_one_line(tmp_path, capsys, kind):
+    good = write_geojson(tmp_path / "good.geojson", [feature(point(37.1, 36.2), id="a")])
+    store = tmp_path / "store.gpkg"
+    if kind == "junk":
+        store.write_bytes(b"not a database\x00\x01" * 64)
+    else:
+        store.mkdir()
+    before = store.read_bytes() if kind == "junk" else None
+    code = _import_cli([str(good), "--into", "visits", "--store", str(store)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.startswith("error: ") and "\n" not in err and str(store) in err
+    assert "Traceback" not in err
+    if kind == "junk":
+        assert store.read_bytes() == before
+
+
+def test_fields_differing_only_in_case_and_fid_are_renamed_so_the_store_keeps_them(
+        tmp_path, capsys):
+    # GeoPackage column names ignore case and 'fid' is its row key: without renaming, the
+    # store could keep neither 'Name' and 'name' side by side nor a text 'fid'.
+    path = write_geojson(tmp_path / "case.geojson", [
+        feature(point(37.1, 36.2), Name="Souq", name="souq", NAME="SOUQ", fid="r-1"),
+        feature(point(37.2, 36.2), Name="Bab", fid="r-2"),
+    ])
+    store = tmp_path / "store.gpkg"
+    assert _import_cli([str(path), "--into", "places", "--store", str(store)]) == 0
+    err = capsys.readouterr().err
+    assert "field 'name' renamed 'name_2'" in err and "field 'fid' renamed 'fid_2'" in err
+    assert "Warning" not in err
+    back = Store(store).read("places")
+    assert list(back["Name"]) == ["Souq", "Bab"]
+    assert back["name_2"].iloc[0] == "souq" and back["NAME_3"].iloc[0] == "SOUQ"
+    assert list(back["fid_2"]) == ["r-1", "r-2"]
+
+
+def test_cli_import_duplicate_ids_name_the_file_and_feature(tmp_path, capsys):
+    path = write_geojson(tmp_path / "dup.geojson", [feature(point(37.1, 36.2), id="x"),
+                                                    feature(point(37.2, 36.2), id="x")])
+    store = tmp_path / "store.gpkg"
+    assert _import_cli([str(path), "--into", "visits", "--store", str(store)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: {path}: ") and "feature 2" in err and "'x'" in err
+    assert "\n" not in err

@@ -301,9 +301,13 @@ def test_summary_cli_tells_the_story_of_15_september():
          "--date", "2016-09-15"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     text = out.stdout
-    assert "ENCIRCLED" in text
-    assert re.search(r"Castello Road: closed / cut", text)
-    assert "Besieged population" in text
+    # the besieged east itself, not merely some pocket (the Citadel and Sheikh Maqsoud are
+    # encircled on every day), is encircled by the government
+    east = [ln for ln in text.splitlines() if "(Opposition factions in eastern Aleppo," in ln]
+    assert east and all("ENCIRCLED by" in ln and "Syrian government forces" in ln
+                        for ln in east)
+    assert re.search(r"Castello Road: closed / cut — cut at \S", text)
+    assert re.search(r"Besieged population: [1-9][\d,]* people", text)
 
 
 def test_window_days_all_load():
@@ -317,3 +321,15 @@ def test_window_days_all_load():
     for d in days[:: max(1, len(days) // 12)] + [end, start + timedelta(days=1)]:
         st = state_at(sc, d)
         assert len(st.zones) > 0
+
+
+def test_fire_control_of_the_castello_road_is_not_yet_the_encirclement():
+    # From 7 July the road was under fire, but the ring closed only when it was cut on 17 July:
+    # the summary must not call the east encircled before the siege it lists begins.
+    before, cut = _summary("2016-07-10"), _summary("2016-07-17")
+    road = {c["id"]: c for c in before["corridors"]}["castello-road"]
+    assert road["status"] == "under_fire"
+    assert _zone_of(before, "alp-hanano")["encircled"] is False
+    assert _zone_of(cut, "alp-hanano")["encircled"] is True
+    assert "siege-east-aleppo-july" in {s["id"] for s in cut["sieges"]}
+    assert "siege-east-aleppo-july" not in {s["id"] for s in before["sieges"]}

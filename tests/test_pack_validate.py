@@ -239,6 +239,7 @@ def test_cli_summary_text():
     (("summary", "--scenario", str(BROKEN)), "problem(s)"),
     (("summary", "--scenario", str(RING), "--date", "15/09/2016"), "is not a date YYYY-MM-DD"),
     (("validate", "/no/such/dir"), "no such pack directory"),
+    (("validate", ""), "no pack directory given"),  # not the working folder, not data/scenarios
     (("summary",), "the following arguments are required: --scenario"),
 ])
 def test_cli_errors_are_one_line_without_traceback(args, expected):
@@ -279,3 +280,44 @@ def test_shipped_packs_validate(name):
 
     found, _ = validate_pack(find_scenario(name))
     assert [str(p) for p in found] == []
+
+
+def test_cli_output_cut_short_by_a_closed_pipe_is_not_an_error():
+    # `python -m layers summary ... | head -1`: the reader goes away mid-output
+    with subprocess.Popen([sys.executable, "-m", "layers", "summary", "--scenario",
+                           "aleppo-2016", "--json"], cwd=ROOT, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as proc:
+        proc.stdout.read(10)
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=120)
+    assert code == 0
+    assert "error" not in err and "Traceback" not in err
+
+
+def test_cli_offers_export_and_import():
+    # they must not vanish silently if the exchange module fails to import
+    r = run_cli("--help")
+    assert r.returncode == 0 and "export" in r.stdout and "import" in r.stdout
+
+
+def test_open_edge_area_changing_sides_is_flagged_for_the_author(tmp_path):
+    # out-e opens onto Blue's hinterland; if Red takes it, Cordon would assume Red's instead
+    pack = copy(tmp_path)
+    _, before = validate_pack(pack, places=NO_PLACES)
+    assert not any("edge: open" in w for w in before)
+    edit_text(pack, "control.csv", "out-e,blue,controlled,2016-01-01,,",
+              "out-e,blue,controlled,2016-01-01,2016-05-01,")
+    with (pack / "control.csv").open("a") as fh:
+        fh.write("out-e,red,controlled,2016-05-01,,day,day,medium,mon-a,\n")
+    found, warnings = validate_pack(pack, places=NO_PLACES)
+    assert found == []
+    assert any(w.startswith("areas.geojson: 'out-e': edge: open, but its holder changes from "
+                            "'blue' to 'red'") for w in warnings)
+    # an ally taking it over keeps the same side beyond the map: nothing to flag
+    edit_text(pack, "control.csv", "out-e,red,controlled,2016-05-01",
+              "out-e,orange,controlled,2016-05-01")
+    edit_text(pack, "control.csv", "out-e,blue,controlled,2016-01-01,2016-05-01,",
+              "out-e,red,controlled,2016-01-01,2016-05-01,")
+    _, warnings = validate_pack(pack, places=NO_PLACES)
+    assert not any("edge: open" in w for w in warnings)

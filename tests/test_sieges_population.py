@@ -10,6 +10,7 @@ are used and flagged as later. Hand-made figures only: unit-level estimates buil
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -170,3 +171,14 @@ def test_aleppo_in_december_reports_december_figures_not_the_autumn_ones():
     for src in bp["sources"]:  # every figure used is current: inside the window of as_of
         assert date.fromisoformat(src["date"]) >= as_of - timedelta(days=WINDOW_DAYS)
     assert bp["high"] < 250_000  # the pocket's count fell as the east was retaken
+
+
+def test_a_start_put_at_the_window_edge_reads_as_before_it_not_as_a_date():
+    # Sheikh Maqsoud's pressure predates the pack; its record starts at the window, approximate
+    sc = load_scenario(Path(__file__).parents[1] / "data" / "scenarios" / "aleppo-2016")
+    text = format_summary(summarize(sc, "2016-06-15"))
+    line = next(x for x in text.splitlines() if "Sheikh Maqsoud (Kurdish" in x)
+    assert "since before 2016-06-01" in line
+    # the distance is as the crow flies, and the line says so (roads are longer)
+    assert re.search(r"nearest open crossing .+ \d+\.\d km in a straight line", line)
+    assert "about 2016-06-01" not in line

@@ -243,3 +243,31 @@ def test_dissolve_splits_connected_parts_and_keeps_their_units():
         got = sorted((z.actor[i], round(z.geometry[i].area, 6), tuple(sorted(z.members[i])))
                      for i in range(len(z)))
         assert got == [("a", 1.0, (2,)), ("a", 1.0, (2,)), ("a", 2.0, (0, 1)), ("b", 1.0, (3,))]
+
+
+def test_a_source_cited_by_a_route_and_its_status_is_listed_once():
+    # the Castello Road record and its July status both cite the same New Arab report
+    sc = load_scenario("aleppo-2016")
+    row = state_at(sc, "2016-09-15").corridors.set_index("id").loc["castello-road"]
+    ids = row["sources"].split(";")
+    assert "newarab-2016-07-17-castello-cut" in ids
+    assert len(ids) == len(set(ids))
+    assert row["source_refs"].count("besiege rebel-held parts of Aleppo") == 1
+
+
+def test_a_shrinking_pocket_is_measured_as_held_on_the_date():
+    # The east's siege record lists every unit it ever covered; in December the besieged held
+    # a fraction of them, and the siege's area and shape must say so.
+    sc = load_scenario("aleppo-2016")
+    sept = state_at(sc, "2016-09-15").sieges.set_index("id").loc["siege-east-aleppo"]
+    dec = state_at(sc, "2016-12-10")
+    siege = dec.sieges.set_index("id").loc["siege-east-aleppo"]
+    held = dec.control[(dec.control["actor"] == "opp-city")
+                       & (dec.control["status"] == "controlled")]
+    rec = next(s for s in sc.sieges if s.id == "siege-east-aleppo")
+    held = held[held["id"].isin(rec.units)]
+    assert 0 < siege["area_km2"] < sept["area_km2"] / 3
+    union = shapely.union_all(held.geometry.values)
+    assert shapely.symmetric_difference(siege.geometry, union).area < 1e-9
+    zones = dec.zones[dec.zones["actor"] == "opp-city"]
+    assert siege["area_km2"] == pytest.approx(zones["area_km2"].sum(), rel=1e-3)

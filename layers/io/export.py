@@ -85,6 +85,9 @@ def _prepare(name: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if gdf.geometry.name != "geometry":
         gdf = gdf.rename_geometry("geometry")
     out = flatten(gdf.reset_index(drop=True))
+    for col in out.columns:  # JSON has no infinity: GDAL would drop the property silently
+        if col != "geometry" and pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].where(np.isfinite(out[col]), np.nan)
     for col in DATE_COLUMNS.intersection(out.columns):
         if not pd.api.types.is_numeric_dtype(out[col]):  # "" (ongoing) is no date: null
             out[col] = out[col].astype(object).where(out[col].notna() & (out[col] != ""), None)
@@ -176,7 +179,12 @@ def _point_columns(geoms: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray, list[s
     lat[ok] = np.round(shapely.get_y(rep[ok]), PRECISION)
     wkt: list[str | None] = [None] * len(arr)
     if other.any():
-        texts = shapely.to_wkt(arr[other], rounding_precision=PRECISION, trim=True)
+        shapes = arr[other].copy()
+        # rounding a polygon's coordinates one by one can make it self-intersect (a dissolved
+        # zone's narrow necks); snap polygons to the grid with valid output first
+        poly = np.isin(shapely.get_type_id(shapes), (3, 6))
+        shapes[poly] = shapely.set_precision(shapes[poly], 10.0 ** -PRECISION)
+        texts = shapely.to_wkt(shapes, rounding_precision=PRECISION, trim=True)
         for i, t in zip(np.flatnonzero(other), texts, strict=True):
             wkt[i] = t
     return lat, lon, wkt

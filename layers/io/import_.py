@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -168,7 +169,9 @@ def _read_vector(path: Path, file: str, driver: str, name: str | None,
         try:
             # Dates stay as the file writes them (GeoJSON would otherwise guess types).
             opts = {"DATE_AS_STRING": "YES"} if driver == "GeoJSON" else {}
-            gdf = pyogrio.read_dataframe(path, layer=layer, **opts)
+            with warnings.catch_warnings():  # GDAL's asides (renumbered duplicate feature
+                warnings.simplefilter("ignore")  # ids, JSON-looking text) are not errors
+                gdf = pyogrio.read_dataframe(path, layer=layer, **opts)
         except Exception as exc:
             raise InputError(file, f"layer '{layer}'", None, f"cannot be read: {exc}") from None
         if gtype is None or "geometry" not in gdf.columns or not isinstance(
@@ -386,6 +389,8 @@ def import_file(path: str | Path, *, name: str | None = None) -> gpd.GeoDataFram
     """
     p = Path(path)
     file = str(path)
+    if not file.strip():  # Path("") is the working folder
+        raise InputError("''", None, None, "no file given")
     if not p.exists():
         raise InputError(file, None, None, "no such file")
     if p.is_dir():
@@ -401,9 +406,33 @@ def import_file(path: str | Path, *, name: str | None = None) -> gpd.GeoDataFram
                          f"unsupported file type '{suffix or 'none'}' "
                          "(use .geojson, .json, .gpkg, .kml, .kmz or .csv)")
     repairs = gdf.attrs.get("repairs", [])
-    gdf = gdf.reset_index(drop=True)
+    gdf = _distinct_columns(gdf.reset_index(drop=True), notes)
     gdf.attrs = {"repairs": repairs, "notes": notes}
     return gdf
+
+
+def _distinct_columns(gdf: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
+    """Rename fields whose names differ only in case (``Name``/``name``, common in KML and
+    spreadsheets): GeoPackage columns ignore case, so the store could not keep both.  A field
+    called ``fid`` is renamed too: that name is the GeoPackage's own row key."""
+    cols = [c for c in gdf.columns if c != gdf.geometry.name]
+    taken = {str(c).lower() for c in cols} | {"fid"}
+    seen: set[str] = {"fid"}
+    renames: dict[str, str] = {}
+    for col in cols:
+        key = str(col).lower()
+        if key not in seen:
+            seen.add(key)
+            continue
+        n = 2
+        while f"{key}_{n}" in taken:
+            n += 1
+        renames[col] = f"{col}_{n}"
+        taken.add(f"{key}_{n}")
+        why = ("'fid' is the GeoPackage's row key" if key == "fid"
+               else "a field of the same name in another case exists")
+        notes.append(f"field '{col}' renamed '{renames[col]}' ({why})")
+    return gdf.rename(columns=renames) if renames else gdf
 
 
 __all__ = ["InputError", "check_geometry", "import_file"]
