@@ -195,6 +195,31 @@ def test_csv_has_hxl_row_lat_lon_and_wkt(tmp_path):
     assert all(r["attribution"] == default_attribution() for r in recs)
 
 
+def test_kml_carries_time_for_google_earths_slider(tmp_path):
+    out = tmp_path / "out.kml"
+    export(select(sample_state(), ["control", "events"]), "kml", out)
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    control, events = ET.parse(out).getroot().findall(".//k:Folder", ns)
+    spans = [p.find("k:TimeSpan", ns) for p in control.findall("k:Placemark", ns)]
+    assert [s.findtext("k:begin", namespaces=ns) for s in spans] == ["2016-07-17", "2016-08-06"]
+    assert [s.findtext("k:end", namespaces=ns) for s in spans] == [None, "2016-12-01"]
+    stamps = [p.findtext("k:TimeStamp/k:when", namespaces=ns)
+              for p in events.findall("k:Placemark", ns)]
+    assert stamps == ["2016-09-15", "2016-09-19"]
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas(tmp_path):
+    state = sample_state()
+    state["events"]["description"] = ['=HYPERLINK("http://x.example","click")', "-12.5"]
+    out = tmp_path / "out.csv"
+    export(select(state, ["events"]), "csv", out)
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    recs = [dict(zip(rows[0], r, strict=True)) for r in rows[2:]]
+    assert recs[0]["description"] == "'" + '=HYPERLINK("http://x.example","click")'
+    assert recs[1]["description"] == "-12.5"  # numbers stay numbers
+    assert float(recs[0]["lon"]) > 0
+
+
 def test_csv_wkt_of_a_polygon_with_a_narrow_neck_stays_valid(tmp_path):
     # Two blocks joined by a neck 8e-8 degrees wide (under 1 cm): rounding each coordinate to
     # 7 decimals alone would fold the neck onto itself. Dissolved zones have such necks.

@@ -155,6 +155,7 @@ def _kml(selection: Mapping[str, gpd.GeoDataFrame], path: Path, attribution: str
                                 for v in g["description"]]
         if "name" not in g.columns and "title" in g.columns:
             g.insert(0, "name", g["title"])
+        _kml_time(g)
         pyogrio.write_dataframe(
             g, path, layer=name, driver="LIBKML", append=not first,
             layer_options={"FOLDER": "YES", "DESCRIPTION": html.escape(attribution, quote=False)},
@@ -163,6 +164,17 @@ def _kml(selection: Mapping[str, gpd.GeoDataFrame], path: Path, attribution: str
         first = False
     if first:
         raise ExportError("nothing to export: the selection has no layers")
+
+
+def _kml_time(g: gpd.GeoDataFrame) -> None:
+    """Give LIBKML its time fields so Google Earth's time slider works: validity intervals
+    become a TimeSpan (``begin``/``end``), dated events a TimeStamp (``timestamp``)."""
+    if "valid_from" in g.columns and "begin" not in g.columns:
+        g["begin"] = g["valid_from"]
+        if "valid_to" in g.columns and "end" not in g.columns:
+            g["end"] = g["valid_to"]
+    elif "date" in g.columns and "timestamp" not in g.columns:
+        g["timestamp"] = g["date"]
 
 
 def _point_columns(geoms: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
@@ -220,10 +232,26 @@ def _blank(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return str(value)
+    text = str(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_START) and not _is_number(text):
+        # A spreadsheet would run "=HYPERLINK(...)" from a feature name as a formula (CSV
+        # injection): a leading apostrophe makes it plain text, as OWASP advises.
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 WRITERS = {"geojson": _geojson, "gpkg": _gpkg, "kml": _kml, "csv": _csv}
