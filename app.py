@@ -451,6 +451,9 @@ def population_box(view: View) -> None:
     full = summaries.population_text(s)
     if full:
         st.caption(md(f"{full} people. Sources: " + ("; ".join(cites) or "none listed")))
+    context = summaries.population_context(s)
+    if context:
+        st.caption(md(context))
 
 
 def summary_panel(view: View) -> None:

@@ -65,6 +65,18 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishedCount:
+    """A headline count a source published (e.g. the UN's besieged list): how many
+    locations and people on a date, and the rounding the source used."""
+
+    date: date
+    locations: int | None
+    population: int | None
+    rounding: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """A pack-local source: who published what, when, where."""
 
@@ -74,6 +86,7 @@ class Source:
     date: str
     url: str
     note: str = ""
+    figures: PublishedCount | None = None
 
     def cite(self) -> str:
         """One-line citation: ``Publisher, "Title" (date) URL``."""
@@ -236,6 +249,7 @@ class Manifest:
     attribution: str
     boundary: tuple[str, ...] = ()  # clip for point-only places (place/area ids)
     snap_m: float = 25.0  # tolerance when deciding which zones touch (metres)
+    reports: tuple[str, ...] = ()  # source ids whose `figures` the summary compares with
 
 
 @dataclass(slots=True)

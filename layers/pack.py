@@ -40,6 +40,7 @@ from .model import (
     Interval,
     Manifest,
     PopulationEstimate,
+    PublishedCount,
     Scenario,
     Siege,
     Source,
@@ -265,6 +266,10 @@ def _manifest(ctx: _Ctx) -> Manifest | None:
     if not isinstance(snap, int | float) or not 0 <= snap <= 1000:
         ctx.add(f, "", "snap_m", "must be a number of metres 0-1000")
         snap = 25.0
+    reports = data.get("reports") or []
+    if not isinstance(reports, list):
+        ctx.add(f, "", "reports", "must be a list of source ids")
+        reports = []
     ident = ctx.text(f, "", data, "id")
     if ident and not _ID.match(ident):
         ctx.add(f, "", "id", f"{ident!r} is not a plain id (letters, digits, - _ . :)")
@@ -277,6 +282,7 @@ def _manifest(ctx: _Ctx) -> Manifest | None:
         licence=ctx.text(f, "", data, "licence"),
         attribution=ctx.text(f, "", data, "attribution"),
         boundary=tuple(str(b) for b in boundary), snap_m=float(snap),
+        reports=tuple(str(r) for r in reports),
     )
     return man
 
@@ -342,9 +348,33 @@ def _sources(ctx: _Ctx, shared: Iterable[str]) -> dict[str, Source]:
         if url and not url.startswith(("http://", "https://")):
             ctx.add(f, rec, "url", f"{url!r} is not an http(s) address")
         out[sid] = Source(sid, ctx.text(f, rec, s, "publisher"), ctx.text(f, rec, s, "title"),
-                          d, url, ctx.text(f, rec, s, "note", required=False))
+                          d, url, ctx.text(f, rec, s, "note", required=False),
+                          _figures(ctx, f, rec, s.get("figures")))
     ctx.source_ids = set(out) | set(shared)
     return out
+
+
+def _figures(ctx: _Ctx, f: str, rec: str, fig: Any) -> PublishedCount | None:
+    """A source's published headline count (``figures``), if it has one."""
+    if fig is None:
+        return None
+    if not isinstance(fig, dict):
+        ctx.add(f, rec, "figures", "must be an object {date, locations, population, rounding}")
+        return None
+    try:
+        day = date.fromisoformat(str(fig.get("date")))
+    except ValueError:
+        ctx.add(f, rec, "figures.date", f"{fig.get('date')!r} is not YYYY-MM-DD")
+        return None
+    nums = {}
+    for key in ("locations", "population", "rounding"):
+        v = fig.get(key)
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
+            ctx.add(f, rec, f"figures.{key}", f"{v!r} is not a whole number >= 0")
+            v = None
+        nums[key] = v
+    return PublishedCount(day, nums["locations"], nums["population"], nums["rounding"] or 0,
+                          str(fig.get("note") or ""))
 
 
 def _areas(ctx: _Ctx) -> tuple[dict[str, Area], dict[str, Any]]:
@@ -839,6 +869,12 @@ def load_pack(path: str | Path, *, places: PlaceBook | None = None) -> Scenario:
     man = _manifest(ctx)
     actors, alliances = _actors(ctx)
     sources = _sources(ctx, shared_sources)
+    if man is not None:
+        for r in man.reports:
+            if r not in sources:
+                ctx.add("manifest.json", "", "reports", f"unknown source id {r!r}")
+            elif sources[r].figures is None:
+                ctx.add("manifest.json", "", "reports", f"source {r!r} has no 'figures'")
     areas, area_geoms = _areas(ctx)
     for aid in area_geoms:
         if aid in place_table:

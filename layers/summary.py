@@ -111,6 +111,8 @@ def summarize(sc: Scenario, day: date | str) -> dict[str, Any]:
 
     return {
         "scenario": sc.id, "title": sc.manifest.title, "date": st.date.isoformat(),
+        "besieged_locations": len({p for s in sieges for p in by_id[s["id"]].places}),
+        "published_count": _published_count(sc, st.date),
         "window": [sc.window[0].isoformat(), sc.window[1].isoformat()],
         "actors": actors, "contested_km2": other["contested"], "unknown_km2": other["unknown"],
         "zones": zones, "corridors": corridors, "crossings": crossings, "sieges": sieges,
@@ -123,6 +125,20 @@ def summarize(sc: Scenario, day: date | str) -> dict[str, Any]:
             "sieges_without_estimate": no_figure},
         "attribution": sc.manifest.attribution,
     }
+
+
+def _published_count(sc: Scenario, day: date) -> dict[str, Any] | None:
+    """The newest headline count among the manifest's ``reports`` published by ``day``
+    (e.g. the UN's number of besieged locations and people), to set beside the pack's own."""
+    dated = [(sc.sources[r].figures, r) for r in sc.manifest.reports
+             if r in sc.sources and sc.sources[r].figures is not None]
+    dated = [(f, r) for f, r in dated if f.date <= day]
+    if not dated:
+        return None
+    fig, rid = max(dated, key=lambda fr: fr[0].date)
+    return {"date": fig.date.isoformat(), "locations": fig.locations,
+            "population": fig.population, "rounding": fig.rounding,
+            "source": sc.cite([rid])[0]}
 
 
 def _n(v: int | None) -> str:
@@ -213,6 +229,15 @@ def format_summary(s: dict[str, Any]) -> str:
             line += (f"; nearest open crossing {nc['name']} {nc['distance_km']:.1f} km "
                      "in a straight line")
         out.append(line)
+    pub = s.get("published_count")
+    if s["sieges"] and pub:  # a count of places means something beside a published list
+        about = "about " if pub.get("rounding") else ""
+        counted = ", ".join(x for x in (
+            f"{pub['locations']} locations" if pub["locations"] is not None else "",
+            f"{about}{pub['population']:,} people" if pub["population"] is not None else "",
+        ) if x)
+        out += ["", f"Besieged locations: {s['besieged_locations']} (published count of "
+                    f"{pub['date']}: {counted}; {pub['source']['publisher']})"]
     bp = s["besieged_population"]
     if bp["low"] is not None:
         missing = bp["sieges_without_estimate"]

@@ -377,3 +377,18 @@ def test_md_escapes_markdown_from_data(payload):
     assert out.replace("\\", "") == payload
     for ch in "[]()$:<>*_`&":  # & too: an entity in data is shown as typed, not decoded
         assert f"{ch}" not in out.replace(f"\\{ch}", "")
+
+
+def test_population_context_says_how_current_and_what_the_source_counted():
+    import layers
+    from layers.draw.summary import population_context
+
+    s = layers.summarize(layers.load_scenario("syria-2016"), "2016-06-23")
+    text = population_context(s)
+    assert f"Figures dated {s['besieged_population']['as_of']} to " in text
+    assert "Published count of 2016-06-23: 18 locations, about 590,000 people (UN OCHA)" in text
+    assert text.endswith("this pack: 18 locations.")
+    # a city pack with no published list says only how current its figure is
+    aleppo = population_context(layers.summarize(layers.load_scenario("aleppo-2016"),
+                                                 "2016-09-15"))
+    assert aleppo == "Figures as of 2016-09-04."

@@ -151,7 +151,13 @@ def test_summary_on_report_date_matches_the_un(sid, fig):
     summ = layers.summarize(sc, fig["date"])
     places = {s.id: s.places for s in sc.sieges}
     listed = {p for s in summ["sieges"] for p in places[s["id"]]}
-    assert len(listed) == fig["locations"]
+    assert len(listed) == fig["locations"] == summ["besieged_locations"]
+    # the summary quotes the report's own count beside the pack's
+    pub = summ["published_count"]
+    assert (pub["date"], pub["locations"], pub["population"]) == (
+        fig["date"], fig["locations"], fig["population"])
+    assert f"Besieged locations: {fig['locations']} (published count of {fig['date']}" in (
+        layers.format_summary(summ))
     pop = summ["besieged_population"]
     # never more people than the UN counted; where the UN's breakdown is known the
     # summary's range must contain the UN total

@@ -321,3 +321,36 @@ def test_open_edge_area_changing_sides_is_flagged_for_the_author(tmp_path):
               "out-e,red,controlled,2016-01-01,2016-05-01,")
     _, warnings = validate_pack(pack, places=NO_PLACES)
     assert not any("edge: open" in w for w in warnings)
+
+
+def test_published_count_is_set_beside_the_packs_own(tmp_path):
+    # A pack may name sources whose headline count (e.g. the UN's list) the summary
+    # quotes next to its own count of besieged places, from the count's date on.
+    import layers
+
+    pack = copy(tmp_path)
+    edit_json(pack, "manifest.json", lambda m: m.update(reports=["mon-a"]))
+    edit_json(pack, "sources.json", lambda s: s["mon-a"].update(figures={
+        "date": "2016-03-10", "locations": 2, "population": 9000, "rounding": 1000}))
+    sc = layers.load_scenario(pack)
+    assert layers.summarize(sc, "2016-03-05")["published_count"] is None
+    s = layers.summarize(sc, "2016-03-15")
+    assert s["besieged_locations"] == 1
+    assert s["published_count"]["locations"] == 2
+    assert s["published_count"]["source"]["publisher"]
+    text = layers.format_summary(s)
+    assert "Besieged locations: 1 (published count of 2016-03-10: 2 locations, about 9,000" in text
+
+
+@pytest.mark.parametrize("manifest,figures,expected", [
+    (["nope"], None, "manifest.json: field 'reports': unknown source id 'nope'"),
+    (["mon-a"], None, "manifest.json: field 'reports': source 'mon-a' has no 'figures'"),
+    (["mon-a"], {"date": "June 2016"}, "field 'figures.date': 'June 2016' is not YYYY-MM-DD"),
+    (["mon-a"], {"date": "2016-06-01", "locations": -3}, "field 'figures.locations': -3"),
+])
+def test_published_count_problems_are_named(tmp_path, manifest, figures, expected):
+    pack = copy(tmp_path)
+    edit_json(pack, "manifest.json", lambda m: m.update(reports=manifest))
+    if figures is not None:
+        edit_json(pack, "sources.json", lambda s: s["mon-a"].update(figures=figures))
+    assert any(expected in p for p in problems(pack)), problems(pack)

@@ -101,6 +101,27 @@ def population_short(summary: Mapping[str, Any]) -> str | None:
         f"{short_number(int(low))}–{short_number(int(high))}")
 
 
+def population_context(summary: Mapping[str, Any]) -> str:
+    """How current the besieged figure is and, where the pack quotes one, the published count
+    it should match ("Figures as of 2016-06-02. Published count of 2016-06-23: 18 locations,
+    about 590,000 people (UN OCHA); this pack: 18 locations."). Plain text, not escaped."""
+    pop = summary.get("besieged_population") or {}
+    parts = []
+    first, newest = pop.get("as_of"), pop.get("as_of_newest")
+    if first:
+        parts.append(f"Figures as of {first}." if not newest or newest == first
+                     else f"Figures dated {first} to {newest}.")
+    pub = summary.get("published_count")
+    if pub:
+        counted = [f"{pub['locations']} locations" if pub.get("locations") is not None else "",
+                   (("about " if pub.get("rounding") else "") + f"{int(pub['population']):,} "
+                    "people") if pub.get("population") is not None else ""]
+        publisher = (pub.get("source") or {}).get("publisher") or "source"
+        parts.append(f"Published count of {pub['date']}: {', '.join(c for c in counted if c)} "
+                     f"({publisher}); this pack: {summary.get('besieged_locations')} locations.")
+    return " ".join(parts)
+
+
 def population_sources(summary: Mapping[str, Any]) -> list[Any]:
     """The source records behind the besieged-population figure."""
     return list((summary.get("besieged_population") or {}).get("sources") or [])
