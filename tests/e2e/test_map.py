@@ -4,6 +4,7 @@ report places, and injection payloads that must run nothing."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -256,8 +257,10 @@ def test_online_tiles_are_opt_in_with_attribution(watched, server):
     frame.evaluate("() => { window.__same_map = true; }")
     assert watched.external == []
     page.get_by_test_id("stRadio").get_by_text("OpenStreetMap (online)").click()
+    # the rerun has happened once the URL carries the choice (a loaded machine is slow)
+    page.wait_for_url(re.compile(r"basemap=osm"), timeout=30000)
     wait_idle(page)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not watched.external:
         time.sleep(0.2)
     assert watched.external, "no tile was requested"
