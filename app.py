@@ -473,12 +473,13 @@ def over_time(view: View) -> None:
     df = history(view.scenario)
     pop = [c for c in df.columns if c.startswith("besieged")]
     area = [c for c in df.columns if c.endswith("km²")]
+    actors = scenario(view.scenario).actors.values()
     if pop:
         st.markdown("**Besieged population (range)**")
-        st.line_chart(df[pop], height=220)
+        st.line_chart(df[pop], height=220, color=summaries.series_colours(pop, actors))
     if area:
         st.markdown("**Ground held by actor (km²)**")
-        st.line_chart(df[area], height=220)
+        st.line_chart(df[area], height=220, color=summaries.series_colours(area, actors))
     if not pop and not area:
         st.info("No figures over time for this scenario.")
 

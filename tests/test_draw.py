@@ -392,3 +392,16 @@ def test_population_context_says_how_current_and_what_the_source_counted():
     aleppo = population_context(layers.summarize(layers.load_scenario("aleppo-2016"),
                                                  "2016-09-15"))
     assert aleppo == "Figures as of 2016-09-04."
+
+
+def test_chart_lines_use_the_actors_map_colours():
+    import layers
+    from layers.draw.summary import history, series_colours
+
+    sc = layers.load_scenario("aleppo-2016")
+    df = history(lambda d: layers.summarize(sc, d), *sc.window, count=3)
+    area = [c for c in df.columns if c.endswith("km²")]
+    colours = dict(zip(area, series_colours(area, sc.actors.values()), strict=True))
+    for a in sc.actors.values():
+        assert colours[f"{a.name} km²"] == a.colour
+    assert len(set(series_colours(["besieged (low)", "besieged (high)"], []))) == 2

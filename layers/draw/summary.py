@@ -163,6 +163,17 @@ def history(summarize: Callable[[date], Mapping[str, Any]], start: date, end: da
     return pd.DataFrame(rows).set_index("date")
 
 
+POPULATION_COLOURS = {"besieged (low)": "#999999", "besieged (high)": "#333333"}
+
+
+def series_colours(columns: Iterable[str], actors: Iterable[Any]) -> list[str]:
+    """One colour per :func:`history` column: each actor's km² line in the actor's map colour
+    (so the chart reads like the legend), the population lines in greys."""
+    by_column = {f"{a.name or a.id} km²": a.colour for a in actors}
+    by_column.update(POPULATION_COLOURS)
+    return [by_column.get(c, "#777777") for c in columns]
+
+
 def attribution(manifest_attribution: str | None, path: Path) -> str:
     """Markdown: the pack's attribution, then the project's data/ATTRIBUTION.md when present."""
     from .popups import md
