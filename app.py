@@ -136,8 +136,9 @@ def sidebar(names: list[str]) -> View:
             st.session_state[key] = fallback
     day = sb.slider("Date", min_value=start, max_value=end, step=timedelta(days=1),
                     format="YYYY-MM-DD", key=f"day:{name}")
-    compare_on = sb.checkbox("Compare with an earlier date", key="compare_on",
-                             help="Outlines the places that changed hands between the two dates.")
+    compare_on = sb.checkbox("Compare with another date", key="compare_on",
+                             help="Outlines the places that changed hands between the two "
+                                  "dates, told from the earlier date to the later.")
     compare = None
     if compare_on:
         compare = sb.slider("Comparison date", min_value=start, max_value=end,
