@@ -24,6 +24,7 @@ from layers.draw import onscreen
 from layers.draw import summary as summaries
 from layers.draw.popups import md, safe_url
 from layers.draw.view import View, from_params
+from layers.io.errors import plain_words
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SCENARIO = "aleppo-2016"
@@ -333,21 +334,9 @@ def upload_box() -> None:
     saved_layers_picker()
 
 
-#: GDAL/pyogrio wording that means nothing to a user -> what it means for their file.
-_LIBRARY_WORDS = (
-    (re.compile(r"'[^\n]*' not recognized as being in a supported file format\.?.*$",
-                re.DOTALL), "the file is empty, damaged or not in this format"),
-    (re.compile(r"\bLIBKML\b"), "KML"),
-    (re.compile(r"ERROR parsing kml .*? :\s*"), "not valid KML, "),
-)
-
-
 def plain_upload_error(message: str, tmp_path: str, name: str) -> str:
     """An import error about the temporary copy, said about the user's file in plain words."""
-    text = message.replace(tmp_path, name)
-    for pattern, words in _LIBRARY_WORDS:
-        text = pattern.sub(words, text)
-    return " ".join(text.split())
+    return plain_words(message.replace(tmp_path, name))
 
 
 def add_upload(up) -> None:

@@ -313,3 +313,19 @@ def test_cli_import_duplicate_ids_name_the_file_and_feature(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"error: {path}: ") and "feature 2" in err and "'x'" in err
     assert "\n" not in err
+
+
+@pytest.mark.parametrize("name,data", [
+    ("junk.geojson", b"\x00\x01\x02 not a map at all \xff\xfe"),
+    ("empty.kml", b""),
+])
+def test_unreadable_files_are_explained_without_gdal_jargon(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        import_file(path)
+    text = str(err.value)
+    assert text.startswith(str(path))
+    assert "not recognized as being in a supported file format" not in text
+    assert "LIBKML" not in text and "\n" not in text
+    assert not text.rstrip().endswith((",", ":"))

@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
+#: GDAL/pyogrio wording that means nothing to a user -> what it means for their file.
+_LIBRARY_WORDS = (
+    (re.compile(r"'[^\n]*' not recognized as being in a supported file format\.?.*$",
+                re.DOTALL), "the file is empty, damaged or not in this format"),
+    (re.compile(r"\bLIBKML\b"), "KML"),
+    (re.compile(r"ERROR parsing kml .*? :\s*(.*)$", re.DOTALL),
+     lambda m: "not valid KML" + (f" ({m.group(1).strip()})" if m.group(1).strip() else "")),
+)
+
+
+def plain_words(message: str) -> str:
+    """``message`` with GDAL's jargon said in plain words, on one line."""
+    for pattern, words in _LIBRARY_WORDS:
+        message = pattern.sub(words, message)
+    return " ".join(message.split())
+
 
 class InputError(ValueError):
     """A file that cannot be imported, with where the problem is.
@@ -31,4 +49,4 @@ class InputError(ValueError):
             where.append(self.feature)
         if self.field:
             where.append(f"field '{self.field}'")
-        return ": ".join(where) + ": " + " ".join(self.message.split())
+        return ": ".join(where) + ": " + plain_words(self.message)
