@@ -31,7 +31,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from layers.io.values import flatten
+from layers.io.values import as_wgs84, flatten
 
 ENV = "CORDON_STORE"
 HISTORY = "_history"
@@ -436,15 +436,10 @@ def _clean_stale(folder: Path, stem: str) -> None:
 
 
 def _ensure(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    if not isinstance(gdf, gpd.GeoDataFrame):
+    out = as_wgs84(gdf)
+    if out is None:
         raise StoreError("a layer must be a GeoDataFrame")
-    if gdf.crs is None:
-        gdf = gdf.set_crs(4326)
-    elif not gdf.crs.equals("EPSG:4326"):
-        gdf = gdf.to_crs(4326)
-    if gdf.geometry.name != "geometry":
-        gdf = gdf.rename_geometry("geometry")
-    return gdf.reset_index(drop=True)
+    return out
 
 
 def _with_ids(name: str, gdf: gpd.GeoDataFrame, old: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:

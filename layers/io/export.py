@@ -29,7 +29,7 @@ import pyogrio
 import shapely
 
 from layers.io.hxl import hashtag
-from layers.io.values import flatten
+from layers.io.values import as_wgs84, flatten
 
 FORMATS = ("geojson", "gpkg", "kml", "csv")
 SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml", "csv": ".csv"}
@@ -76,15 +76,10 @@ class ExportError(ValueError):
 
 
 def _prepare(name: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    if not isinstance(gdf, gpd.GeoDataFrame):
+    wgs84 = as_wgs84(gdf)
+    if wgs84 is None:
         raise ExportError(f"layer '{name}' is not a GeoDataFrame")
-    if gdf.crs is None:
-        gdf = gdf.set_crs(4326)
-    elif not gdf.crs.equals("EPSG:4326"):
-        gdf = gdf.to_crs(4326)
-    if gdf.geometry.name != "geometry":
-        gdf = gdf.rename_geometry("geometry")
-    out = flatten(gdf.reset_index(drop=True))
+    out = flatten(wgs84)
     for col in out.columns:  # JSON has no infinity: GDAL would drop the property silently
         if col != "geometry" and pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].where(np.isfinite(out[col]), np.nan)

@@ -101,3 +101,18 @@ def flatten(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             else:
                 out[col] = pd.Series(values, index=s.index, dtype=object)
     return out
+
+
+def as_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
+    """``gdf`` in EPSG:4326 (no CRS means WGS84 already) with its geometry column named
+    ``geometry`` and a fresh 0..n-1 index, as every writer wants it; None if it is not a
+    GeoDataFrame (the caller names the error)."""
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        return None
+    if gdf.crs is None:
+        gdf = gdf.set_crs(4326)
+    elif not gdf.crs.equals("EPSG:4326"):
+        gdf = gdf.to_crs(4326)
+    if gdf.geometry.name != "geometry":
+        gdf = gdf.rename_geometry("geometry")
+    return gdf.reset_index(drop=True)
