@@ -3,6 +3,10 @@
 Usage::
 
     .venv/bin/python benchmarks/geoparse_eval.py [--runs 5] [--errors N] [--skip-timing]
+        [--dev PATH]
+
+``--dev`` scores another development set in the same JSONL schema (default: GeoVirus in
+``../shared/eval``), e.g. our own ``benchmarks/data/cordon-news-dev.jsonl``.
 
 Scoring follows ``../shared/eval/README.md``: a prediction matches a gold toponym when their
 spans overlap (one-to-one, greedy in text order); detection precision = matched predictions /
@@ -132,7 +136,7 @@ def throughput(docs: list[dict], runs: int) -> float:
     return statistics.median(rates)
 
 
-def throughput_cold_cache(docs: list[dict]) -> float:
+def throughput_cold_cache(docs: list[dict], dev: Path = DEV) -> float:
     """Chars/s on text not seen before in this process (first pass, index already open)."""
     code = (
         "import json,sys,time\n"
@@ -142,7 +146,7 @@ def throughput_cold_cache(docs: list[dict]) -> float:
         "t=time.process_time()\n"
         "for x in texts: geo.geoparse(x)\n"
         "print(sum(map(len,texts))/(time.process_time()-t))\n")
-    out = subprocess.run([sys.executable, "-c", code, str(DEV)], cwd=ROOT, check=True,
+    out = subprocess.run([sys.executable, "-c", code, str(dev)], cwd=ROOT, check=True,
                          capture_output=True, text=True)
     return float(out.stdout.strip())
 
@@ -155,12 +159,12 @@ def cold_start() -> float:
     return float(out.stdout.strip())
 
 
-def peak_memory_mb() -> float:
+def peak_memory_mb(dev: Path = DEV) -> float:
     code = ("import json,sys,resource\n"
             "import geo\n"
             "for l in open(sys.argv[1]): geo.geoparse(json.loads(l)['text'])\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)\n")
-    out = subprocess.run([sys.executable, "-c", code, str(DEV)], cwd=ROOT, check=True,
+    out = subprocess.run([sys.executable, "-c", code, str(dev)], cwd=ROOT, check=True,
                          capture_output=True, text=True)
     return float(out.stdout.strip())
 
@@ -193,21 +197,32 @@ def main() -> None:
     ap.add_argument("--skip-timing", action="store_true")
     ap.add_argument("--build", action="store_true", help="also time an index build")
     ap.add_argument("--seed", action="store_true", help="print the seed report's mentions")
+    ap.add_argument("--dev", type=Path, default=DEV,
+                    help="development set (JSONL, schema of ../shared/eval/README.md)")
     args = ap.parse_args()
-    if not DEV.exists():
-        sys.exit(f"geoparse_eval: {DEV}: development set not found (needs ../shared)")
-    docs = load_docs()
+    dev: Path = args.dev
+    if not dev.is_file():
+        hint = " (needs ../shared)" if dev == DEV else ""
+        sys.exit(f"geoparse_eval: {dev}: development set not found{hint}")
+    try:
+        docs = load_docs(dev)
+        for d in docs:
+            for g in d["toponyms"]:
+                if d["text"][g["start"]:g["end"]] != g["name"]:
+                    raise ValueError(f"document {d['id']}: toponym {g['name']!r} offsets")
+    except (ValueError, KeyError, TypeError) as exc:
+        sys.exit(f"geoparse_eval: {dev}: not a development set: {exc}")
     import geo
 
     geo.geoparse("Paris")  # builds the index if needed, before anything is timed
-    result = {"accuracy": score(docs, args.errors)}
+    result = {"dev": str(dev), "accuracy": score(docs, args.errors)}
     if not args.skip_timing:
         result["throughput_chars_per_s"] = round(throughput(docs, args.runs))
         result["throughput_first_pass_chars_per_s"] = round(statistics.median(
-            throughput_cold_cache(docs) for _ in range(args.runs)))
+            throughput_cold_cache(docs, dev) for _ in range(args.runs)))
         result["cold_start_s"] = round(statistics.median(cold_start()
                                                          for _ in range(args.runs)), 3)
-        result["peak_memory_mb"] = round(statistics.median(peak_memory_mb()
+        result["peak_memory_mb"] = round(statistics.median(peak_memory_mb(dev)
                                                            for _ in range(3)), 1)
     if args.build:
         result["index_build_s"] = round(build_time(), 1)

