@@ -153,12 +153,7 @@ class Store:
             Unknown layer or an id not in the layer (nothing is deleted then).
         """
         wanted = sorted({str(i) for i in ids})
-        if not self.path.exists():
-            raise StoreError(f"no layer '{name}' in store '{self.path}'")
-        with self._locked(), self._transaction() as con:
-            table = _table(con, name)
-            if table is None:
-                raise StoreError(f"no layer '{name}' in store '{self.path}'")
+        with self._locked(), self._transaction_on(name) as (con, table):
             con.execute("CREATE TEMP TABLE IF NOT EXISTS _gone (id TEXT PRIMARY KEY)")
             con.execute("DELETE FROM temp._gone")
             con.executemany("INSERT OR IGNORE INTO temp._gone VALUES (?)",
@@ -178,12 +173,7 @@ class Store:
 
     def delete_layer(self, name: str, *, source: str) -> None:
         """Remove a whole user layer."""
-        if not self.path.exists():
-            raise StoreError(f"no layer '{name}' in store '{self.path}'")
-        with self._locked(), self._transaction() as con:
-            table = _table(con, name)
-            if table is None:
-                raise StoreError(f"no layer '{name}' in store '{self.path}'")
+        with self._locked(), self._transaction_on(name) as (con, table):
             count = con.execute(f'SELECT count(*) FROM main."{table}"').fetchone()[0]
             _drop(con, table)
             _log(con, name, "delete_layer", count, source)
@@ -210,6 +200,17 @@ class Store:
             fcntl.flock(lock, fcntl.LOCK_EX)
             _clean_stale(folder, self.path.name)
             yield
+
+    @contextlib.contextmanager
+    def _transaction_on(self, name: str) -> Iterator[tuple[sqlite3.Connection, str]]:
+        """A write transaction on an existing layer: yields the connection and its table."""
+        if not self.path.exists():
+            raise StoreError(f"no layer '{name}' in store '{self.path}'")
+        with self._transaction() as con:
+            table = _table(con, name)
+            if table is None:
+                raise StoreError(f"no layer '{name}' in store '{self.path}'")
+            yield con, table
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
