@@ -20,7 +20,7 @@ from streamlit_folium import st_folium
 import layers
 from layers import draw
 from layers import report as reports
-from layers.draw import onscreen
+from layers.draw import onscreen, userlayers
 from layers.draw import summary as summaries
 from layers.draw.popups import md, safe_url
 from layers.draw.view import View, from_params
@@ -262,15 +262,25 @@ def apply_mention_edits(key: str) -> None:
     st.session_state["_editor_version"] = st.session_state.get("_editor_version", 0) + 1
 
 
-def user_collection() -> dict:
-    """The user's layers as one GeoJSON dict; each layer is drawn once, then reused."""
+def user_collection() -> tuple[dict, list[str]]:
+    """The user's layers as one GeoJSON dict, and a line for each layer that cannot be drawn;
+    each layer is drawn once, then reused."""
     cache = st.session_state.setdefault("_user_cols", {})
     features: list[dict] = []
+    problems: list[str] = []
     for name, gdf in st.session_state.get("user_layers", {}).items():
         if name not in cache or cache[name][0] is not gdf:
-            cache[name] = (gdf, draw.groups.user_features({name: gdf}))
-        features += cache[name][1]["features"]
-    return {"type": "FeatureCollection", "features": features}
+            try:
+                drawn: dict | str = userlayers.draw_layer(name, gdf)
+            except userlayers.LayerProblem as err:
+                drawn = str(err)
+            cache[name] = (gdf, drawn)
+        drawn = cache[name][1]
+        if isinstance(drawn, str):
+            problems.append(drawn)
+        else:
+            features += drawn["features"]
+    return {"type": "FeatureCollection", "features": features}, problems
 
 
 def kept_mentions() -> list[dict]:
@@ -296,8 +306,9 @@ def save_layer(name: str, gdf, source: str) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def stored_layer(path: str, name: str, changes: int):
-    """A layer read from the working store (``changes`` keys the cache to its history)."""
-    return layers.Store(path).read(name)
+    """A layer read from the working store (``changes`` keys the cache to its history);
+    raises ``userlayers.LayerProblem`` (not cached: it is tried again on the next run)."""
+    return userlayers.read_layer(layers.Store(path), name)
 
 
 def saved_layers_picker() -> None:
@@ -318,9 +329,53 @@ def saved_layers_picker() -> None:
     shown = st.session_state.setdefault("user_layers", {})
     for name in names:
         if name in chosen and name not in shown:
-            shown[name] = stored_layer(str(store.path), name, len(store.history(name)))
+            try:
+                shown[name] = stored_layer(str(store.path), name, len(store.history(name)))
+            except userlayers.LayerProblem as err:  # this layer only: the others still show
+                st.error(md(err))
         elif name not in chosen and name in shown:
             del shown[name]
+    delete_box(names)
+
+
+def delete_box(names: list[str]) -> None:
+    """Delete a layer from the working store, after a confirmation (recorded in its history)."""
+    said = st.session_state.pop("_delete_said", None)
+    if said:
+        (st.success if said[0] == "ok" else st.error)(said[1])
+    with st.expander("Delete a layer from the working store"):
+        pick = st.selectbox("Layer", names, index=None, key="delete_pick",
+                            placeholder="Choose a layer")
+        st.button("Delete…", key="delete_go", disabled=pick is None,
+                  on_click=lambda: st.session_state.update(_delete_pending=pick))
+        pending = st.session_state.get("_delete_pending")
+        if pending not in names:  # deleted meanwhile, or nothing asked
+            st.session_state.pop("_delete_pending", None)
+            return
+        st.warning(f"Delete “{md(pending)}” and all its features from the working store? "
+                   "The page cannot undo this; the store's history keeps a record of it.")
+        yes, no = st.columns(2)
+        yes.button(f"Yes, delete {md(pending)}", key="delete_yes", type="primary",
+                   on_click=confirm_delete, args=(pending,))
+        no.button("Cancel", key="delete_no",
+                  on_click=lambda: st.session_state.pop("_delete_pending", None))
+
+
+def confirm_delete(name: str) -> None:
+    """Delete ``name`` from the store (a callback: the picker then redraws without it)."""
+    st.session_state.pop("_delete_pending", None)
+    try:
+        layers.Store().delete_layer(name, source="page: deleted by the user")
+    except (ValueError, OSError) as err:  # StoreError: one plain line
+        st.session_state["_delete_said"] = ("error", f"Not deleted: {md(err)}")
+        return
+    # Off the map and out of this session's choices too.
+    st.session_state.pop("delete_pick", None)
+    st.session_state.get("user_layers", {}).pop(name, None)
+    st.session_state.get("_user_cols", {}).pop(name, None)
+    st.session_state["_saved_chosen"] = [
+        n for n in st.session_state.get("_saved_chosen", []) if n != name]
+    st.session_state["_delete_said"] = ("ok", f"Deleted “{md(name)}” from the working store.")
 
 
 def upload_box() -> None:
@@ -526,8 +581,9 @@ def main() -> None:
             for k in view.layers if k not in ("mentions", "user")}
     if "mentions" in view.layers:
         data["mentions"] = draw.groups.mention_features(kept_mentions())
+    problems: list[str] = []
     if "user" in view.layers:
-        data["user"] = user_collection()
+        data["user"], problems = user_collection()
     groups = ([draw.tile_group(view.basemap)] if view.basemap in draw.TILES else [])
     groups += draw.build_groups({k: v for k, v in data.items() if k in view.layers})
     if st.session_state.get("_found"):  # the place searched for, on top of everything
@@ -538,6 +594,8 @@ def main() -> None:
     m = draw.add_basemap(draw.offline_map((lat, lon), sc.manifest.zoom))
     centre = st.session_state.get("_centre")
     with col_map:
+        for line in problems:  # a layer that cannot be drawn says so; the map still shows
+            st.error(md(line))
         st_folium(m, key="map", height=620, use_container_width=True,
                   feature_group_to_add=groups, returned_objects=[],
                   center=centre, zoom=15 if centre else None)

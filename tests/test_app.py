@@ -428,3 +428,141 @@ def test_export_is_what_is_on_screen_in_every_format():
         assert not at.error, at.error[0].value
         assert at.get("download_button")[0].label == f"Download {label}"
         assert len(at.session_state["_export"][2]) > 1000
+
+
+# ------------------------------------------------------------------ hostile and broken layers
+TEMPLATE_NAMES = ["q{{ 7*7 }}q", "q{% if true %}X{% endif %}q", "q{# x", "q{% x %}q"]
+
+
+def _points(names: list[str], **columns) -> object:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    return gpd.GeoDataFrame({"name": names, **columns},
+                            geometry=[Point(37.15 + i / 100, 36.2) for i in range(len(names))],
+                            crs="EPSG:4326")
+
+
+def _break_text(path: Path, layer: str) -> None:
+    """Write bytes that are not UTF-8 into a text column of ``layer`` (as a foreign tool might),
+    so that reading the layer fails."""
+    import sqlite3
+
+    with sqlite3.connect(path) as con:
+        for fn in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):
+            con.create_function(fn, 1, lambda blob: 0)  # GeoPackage triggers call these
+        con.execute(f'UPDATE "{layer}" SET name = CAST(x\'ff00fe\' AS TEXT)')
+
+
+def _rce(path: Path) -> list[str]:
+    """Two templates that create ``path`` (``/tmp/<identifier>``) if rendered: with quotes, and
+    without (the quotes would be HTML-escaped; this one builds the command from Jinja's own
+    objects)."""
+    os_ = "lipsum.__globals__.os"
+    return ["{{ " + os_ + ".popen('touch " + str(path) + "').read() }}",
+            "{{ " + os_ + ".popen((dict(touch=1)|first) ~ (lipsum|string)[9] ~ " + os_
+            + ".sep ~ (dict(tmp=1)|first) ~ " + os_ + ".sep ~ (dict(" + path.name
+            + "=1)|first)).read() }}"]
+
+
+def _hostile_store(store: Path, pwned: Path) -> None:
+    import layers
+
+    s = layers.Store(store)
+    names = [*TEMPLATE_NAMES, *_rce(pwned)]
+    s.add_layer("hostile", _points(names, **{"q{{ 7*7 }}q col": names,
+                                             "{# note": ["q{% x %}q"] * len(names)}),
+                source="test")
+    s.add_layer("broken", _points(["fine"]), source="test")
+    _break_text(store, "broken")
+    s.add_layer("plain", _points(["Bakery"]), source="test")
+
+
+def test_template_payloads_in_the_store_are_text_and_a_broken_layer_stays_alone(store):
+    import uuid
+
+    pwned = Path("/tmp") / f"PWNED_page_{uuid.uuid4().hex}"
+    _hostile_store(store, pwned)
+    at = run(tab="My layers")
+    picker = at.multiselect[0]
+    assert picker.options == ["hostile", "broken", "plain"]
+    try:
+        picker.set_value(["hostile", "broken", "plain"]).run()
+        assert not pwned.exists(), "a template in a stored layer ran a shell command"
+    finally:
+        pwned.unlink(missing_ok=True)
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value.replace("\\", "") for e in at.error]  # Markdown escapes aside
+    assert errors == ["Layer “broken” cannot be read: it holds text that is not valid UTF-8."]
+    assert "hostile" not in errors[0] and "plain" not in errors[0]
+    script = component_args(at)["feature_group"]
+    assert "Bakery" in script  # the other layers are drawn
+    decoded = script.replace("\\u0026", "&")
+    assert "q&#123;&#123; 7*7 &#125;&#125;q" in decoded  # literal, as entities
+    assert "&#123;# x" in decoded and "q&#123;% x %&#125;q" in decoded
+    assert "q49q" not in script and "qXq" not in decoded
+    # A later run (and a later session) of the same page still works.
+    at.run()
+    assert not at.exception and len(at.error) == 1
+
+
+class _Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("this value has no text")
+
+
+def test_a_layer_that_cannot_be_drawn_is_reported_above_the_map():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["user_layers"] = {"odd": _points(["x"], v=[_Unprintable()]),
+                                       "plain": _points(["Bakery"])}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (error,) = at.error
+    assert "odd" in error.value and "cannot be drawn" in error.value
+    assert "Bakery" in component_args(at)["feature_group"]
+
+
+def test_deleting_a_layer_asks_first_and_is_recorded(store):
+    import layers
+
+    s = layers.Store(store)
+    s.add_layer("keep", _points(["Clinic"]), source="test")
+    s.add_layer("gone", _points(["Bakery"]), source="test")
+    at = run(tab="My layers")
+    at.multiselect[0].set_value(["keep", "gone"]).run()
+    assert "Bakery" in component_args(at)["feature_group"]
+    at.selectbox(key="delete_pick").set_value("gone").run()
+    at.button(key="delete_go").click().run()
+    assert at.warning and "gone" in at.warning[0].value  # asks first …
+    assert s.layers() == ["keep", "gone"]  # … and deletes nothing yet
+    at.button(key="delete_no").click().run()
+    assert "delete_yes" not in [b.key for b in at.button]  # cancelled
+    assert s.layers() == ["keep", "gone"]
+    at.selectbox(key="delete_pick").set_value("gone").run()
+    at.button(key="delete_go").click().run()
+    at.button(key="delete_yes").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert s.layers() == ["keep"]
+    last = s.history("gone").iloc[-1]
+    assert last["operation"] == "delete_layer" and last["source"].startswith("page")
+    assert "gone" in at.success[0].value
+    assert at.multiselect[0].options == ["keep"]
+    assert list(at.session_state["user_layers"]) == ["keep"]
+    script = component_args(at)["feature_group"]
+    assert "Clinic" in script and "Bakery" not in script
+
+
+def test_a_broken_layer_can_be_deleted(store):
+    import layers
+
+    s = layers.Store(store)
+    s.add_layer("broken", _points(["fine"]), source="test")
+    _break_text(store, "broken")
+    at = run(tab="My layers")
+    at.multiselect[0].set_value(["broken"]).run()
+    assert at.error and not at.exception
+    at.selectbox(key="delete_pick").set_value("broken").run()
+    at.button(key="delete_go").click().run()
+    at.button(key="delete_yes").click().run()
+    assert not at.exception and not at.error
+    assert s.layers() == []

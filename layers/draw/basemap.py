@@ -17,6 +17,7 @@ from shapely.geometry import mapping, shape
 
 from . import style as st
 from .groups import display_geometry
+from .popups import inert
 
 _GOVERNORATE = re.compile(r"^SY\d\d$")
 _UNIT = re.compile(r"^alp-(?!grp-)")
@@ -64,13 +65,16 @@ def add_basemap(m: folium.Map) -> folium.Map:
                   "features": [{**f, "properties": {"style": style}}
                                for f in collection["features"]]}
         # No style_function: folium then styles each feature from its ``style`` property.
-        folium.GeoJson(styled, name=name, interactive=False, control=False).add_to(m)
+        # inert(): the place table is data too, and folium's output is compiled as Jinja.
+        folium.GeoJson(inert(styled), name=name, interactive=False, control=False).add_to(m)
     return m
 
 
 def tile_group(key: str) -> folium.FeatureGroup:
     """An online tile layer (with its attribution) wrapped for ``feature_group_to_add``."""
     label, url, attribution = TILES[key]
-    group = folium.FeatureGroup(name=label)
-    folium.TileLayer(url, attr=attribution, name=label, max_zoom=19).add_to(group)
+    # The URL keeps its single-brace {z}/{x}/{y} placeholders (not Jinja syntax); the texts
+    # shown go through the same guard as every layer.
+    group = folium.FeatureGroup(name=inert(label))
+    folium.TileLayer(url, attr=inert(attribution), name=inert(label), max_zoom=19).add_to(group)
     return group

@@ -24,7 +24,7 @@ import shapely
 from folium.utilities import JsCode
 
 from . import style as st
-from .popups import POPUP_JS, escape, popup_data, sources_html, tooltip_html
+from .popups import POPUP_JS, escape, inert, popup_data, sources_html, tooltip_html
 
 #: Layer keys in drawing order (bottom to top); also the ids used in toggles and the URL.
 LAYERS = ("control", "changes", "sieges", "corridors", "crossings", "events", "mentions", "user")
@@ -486,8 +486,10 @@ def user_features(layers: Mapping[str, Any], max_fields: int = 6,
         tips = len(pairs) <= tooltip_limit
         for (row, _), g in zip(pairs, geoms, strict=True):
             title = _get(row, "name", "title") or layer_name
+            # Lists, arrays and mappings (e.g. from GeoParquet) are left out of the popup.
             rows = [(str(c), str(row[c])[:120]) for c in cols if not _blank(row[c])
-                    and not isinstance(row[c], (list, dict)) and row[c] != title]
+                    and not isinstance(row[c], (list, tuple, dict, np.ndarray))
+                    and row[c] != title]
             style = (st.point_style("user") if g.geom_type in ("Point", "MultiPoint")
                      else dict(st.USER_STYLE))
             if g.geom_type == "MultiPoint":
@@ -528,12 +530,34 @@ def layer_features(
     return out
 
 
-def geojson_layer(collection: dict, name: str, **options: Any) -> folium.GeoJson:
+def geojson_layer(collection: Mapping[str, Any], name: str, **options: Any) -> folium.GeoJson:
     """One GeoJson layer drawing each feature with its own ``style``, tooltip and popup.
 
     When every feature has the same style it is sent once, as the layer's style (and the
     circle-marker options for points), instead of once per feature.
+
+    Every string in ``collection``, ``name`` and ``options`` (keys too) goes through
+    :func:`~layers.draw.popups.inert` first: folium's rendered script is compiled again as a
+    Jinja template, so a brace a caller forgot to escape would otherwise be template code.
+
+    Parameters
+    ----------
+    collection
+        A GeoJSON FeatureCollection (a dict: a string would be read by folium as a file name
+        or URL).
+    name
+        The layer's name.
+    **options
+        Passed on to :class:`folium.GeoJson`.
+
+    Returns
+    -------
+    folium.GeoJson
+        The layer, not yet added to a map or group.
     """
+    if not isinstance(collection, Mapping):
+        raise TypeError(f"a FeatureCollection dict is needed, not {type(collection).__name__}")
+    collection, name, options = inert(dict(collection)), inert(name), inert(options)
     marker = folium.CircleMarker(radius=4)
     feats = collection["features"]
     first = feats[0]["properties"].get("style") if feats else None

@@ -6,6 +6,13 @@ JavaScript template literals (folium's ``Popup``/``Tooltip`` wrap their HTML in 
 :func:`escape` HTML-escapes *and* removes what is live inside a template literal: backticks,
 ``$`` (``${…}``) and backslashes (an invalid ``\\u`` escape is a syntax error that would stop the
 whole map from drawing). Links are made only for ``http``/``https`` URLs.
+
+Before the browser, there is Jinja: branca's ``MacroElement.render`` compiles each element's
+rendered script *again* as a template, so data in a folium layer is template source. A name
+holding ``{{ … }}`` would run as code on the server and ``{#`` would stop every map that shows
+it. :func:`escape` therefore also writes ``{`` and ``}`` as the entities ``&#123;``/``&#125;``
+(shown as braces by the browser), and :func:`inert` is the last gate every string passes before
+a folium layer is built from it.
 """
 
 from __future__ import annotations
@@ -16,18 +23,88 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-_TEMPLATE_LIVE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+#: Live in a JavaScript template literal (backtick, ``${``, backslash) or in Jinja (braces).
+_TEMPLATE_LIVE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;",
+                                "{": "&#123;", "}": "&#125;"})
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\s]")
 
 
 def escape(value: Any) -> str:
-    """Text safe in HTML, in a quoted attribute and inside a JavaScript template literal.
+    """Text safe in HTML, in a quoted attribute, in a JavaScript template literal and in the
+    Jinja templates folium compiles from rendered output (braces become entities).
 
     ``None`` becomes the empty string; other values are converted with ``str``.
     """
     if value is None:
         return ""
     return html.escape(str(value), quote=True).translate(_TEMPLATE_LIVE)
+
+
+def inert(obj: Any) -> Any:
+    """``obj`` with every ``{`` and ``}`` in its strings — dict keys included, at any depth —
+    written as ``&#123;``/``&#125;``, so no part of it is Jinja syntax.
+
+    The guard for anything handed to folium/branca: their output is compiled again as a
+    template, where ``{{``, ``{%`` and ``{#`` from data would be code. Strings shown as HTML
+    (tooltips, popups, layer names) still display the braces. An object without a brace is
+    returned as it is (no copy: the check is one pass over it); otherwise dicts, lists and
+    tuples are rebuilt. Other values (numbers, ``None``, ``JsCode``) pass through.
+
+    Parameters
+    ----------
+    obj
+        A string, or a JSON-like structure of mappings, lists and tuples.
+
+    Returns
+    -------
+    Any
+        ``obj`` itself when it holds no brace, else a neutralised copy.
+    """
+    return _neutral(obj) if _has_brace(obj) else obj
+
+
+_LEAVES = (int, float, bool, type(None))
+
+
+def _has_brace(obj: Any) -> bool:
+    """Whether any string in ``obj`` (keys included) holds a brace. Written for speed: it runs
+    over every feature of every layer on each page run; leaves are tested inline."""
+    kind = type(obj)
+    if kind is dict or (kind is not str and isinstance(obj, Mapping)):
+        for key, value in obj.items():
+            if type(key) is str:
+                if "{" in key or "}" in key:
+                    return True
+            elif _has_brace(key):
+                return True
+            if type(value) is str:
+                if "{" in value or "}" in value:
+                    return True
+            elif type(value) not in _LEAVES and _has_brace(value):
+                return True
+        return False
+    if kind is list or kind is tuple or isinstance(obj, (list, tuple)):
+        for value in obj:
+            if type(value) is str:
+                if "{" in value or "}" in value:
+                    return True
+            elif type(value) not in _LEAVES and _has_brace(value):
+                return True
+        return False
+    return isinstance(obj, str) and ("{" in obj or "}" in obj)
+
+
+def _neutral(obj: Any) -> Any:
+    if isinstance(obj, str):
+        return obj.translate(_BRACES)
+    if isinstance(obj, Mapping):
+        return {_neutral(k): _neutral(v) for k, v in obj.items()}
+    if isinstance(obj, tuple):
+        return tuple(_neutral(v) for v in obj)
+    if isinstance(obj, list):
+        return [_neutral(v) for v in obj]
+    return obj
 
 
 def safe_url(url: Any) -> str | None:

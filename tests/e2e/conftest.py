@@ -29,7 +29,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def store_path(tmp_path_factory) -> Path:
+    """The server's working store (``$CORDON_STORE``): tests may put layers in it first."""
+    return tmp_path_factory.mktemp("store") / "s.gpkg"
+
+
+@pytest.fixture(scope="session")
+def server(store_path):
     """``streamlit run app.py`` on a free port; yields the base URL."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does)")
@@ -46,7 +52,7 @@ def server(tmp_path_factory):
         [str(streamlit), "run", app, "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "CORDON_STORE": str(tmp_path_factory.mktemp("store") / "s.gpkg")})
+        env={**os.environ, "CORDON_STORE": str(store_path)})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
