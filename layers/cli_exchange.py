@@ -21,8 +21,9 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from layers.io.errors import InputError
 from layers.io.export import FORMATS, ExportError, default_attribution, export
 from layers.io.import_ import import_file
+from layers.io.values import printable
 from layers.selection import SelectionError, parse_bbox, select
-from layers.store import Store, StoreError
+from layers.store import Store, StoreError, default_path, plain_reason
 
 DEFAULT_LAYERS = "control,sieges,corridors,crossings,events"
 BAD_INPUT = 2
@@ -98,16 +99,17 @@ def add_import_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+    # One line, and no control character reaches the terminal (an ESC from a file's text
+    # could restyle it): they are shown as escapes.
+    print(f"error: {printable(' '.join(str(message).split()))}", file=sys.stderr)
     return BAD_INPUT
 
 
 def _store_failed(args: argparse.Namespace, exc: Exception) -> int:
-    path = args.store or os.environ.get("CORDON_STORE") or "the default store"
-    reason = str(exc).split("; It might help")[0]  # GDAL's driver hint means nothing here
-    if isinstance(exc, DataSourceError | sqlite3.DatabaseError):
-        return _fail(f"store '{path}' cannot be opened (is it a GeoPackage?): {reason}")
-    return _fail(f"store '{path}': {reason}")
+    """What the store's own checks did not turn into a StoreError, said plainly: no SQL, no
+    GDAL driver hints."""
+    path = args.store or os.environ.get("CORDON_STORE") or default_path()
+    return _fail(f"store '{path}' cannot be used: {plain_reason(exc)}")
 
 
 def _parse_date(text: str) -> dt.date:
@@ -174,9 +176,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """``python -m layers import FILE --into LAYER``; returns the exit status."""
+    store = Store(args.store)
     try:
         gdf = import_file(args.file, name=args.layer)
-        store = Store(args.store)
         if args.replace:
             count = store.replace(args.into, gdf, source=str(args.file))
         else:
@@ -184,12 +186,13 @@ def run_import(args: argparse.Namespace) -> int:
     except InputError as exc:
         return _fail(str(exc))
     except StoreError as exc:  # e.g. "feature 2: id 'x' appears twice": say which file
-        msg = str(exc)
-        return _fail(msg if str(args.file) in msg else f"{args.file}: {msg}")
+        msg = str(exc)  # but a full disk or a locked store is not the file's fault
+        named = str(args.file) in msg or str(store.path) in msg
+        return _fail(msg if named else f"{args.file}: {msg}")
     except _STORE_FAILURES as exc:
         return _store_failed(args, exc)
     for line in gdf.attrs.get("notes", []) + gdf.attrs.get("repairs", []):
-        print(f"note: {line}", file=sys.stderr)
+        print(f"note: {printable(line)}", file=sys.stderr)
     print(f"imported {count} features from {args.file} into layer '{args.into}' "
           f"of {store.path}", file=sys.stderr)
     return 0

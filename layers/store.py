@@ -13,30 +13,51 @@ holding committed changes. A writer killed mid-transaction leaves a hot journal 
 connection opening the store read-write rolls back (:meth:`Store._recover` does it before
 reads, since GDAL opens read-only). A lock file serialises this module's writers, so an
 append's id numbering sees the latest state; SQLite's own locks keep other tools out.
+
+Failures are one plain line naming the store. GDAL reports a full disk as whatever SQL failed
+next, so after a failed write :func:`no_room` asks the folder itself whether room was why.
+Text GDAL cannot keep exactly (a NUL character: GDAL would cut ``x\\x00y`` to ``x``) is
+refused, naming the feature and field; every other control character is kept exactly.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
+import glob
 import os
 import re
+import resource
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
+from pyogrio.errors import DataLayerError, DataSourceError
 
-from layers.io.values import as_wgs84, flatten
+from layers.io.values import as_wgs84, flatten, printable, size_estimate, unstorable_text
 
 ENV = "CORDON_STORE"
 HISTORY = "_history"
-NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
+NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,62}")  # used with fullmatch: "$" allows "\n"
 RESERVED = {"control", "zones", "sieges", "corridors", "crossings", "events", "cuts"}
+# SQLite refuses tables named sqlite_*; GeoPackage and GDAL keep gpkg_* and rtree_* for their
+# metadata and spatial indexes; a leading "_" marks the store's own tables (_history).
+RESERVED_PREFIXES = ("sqlite_", "gpkg", "rtree", "_")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+MIB = 1 << 20
+PROBE_MAX = 256 * MIB  # the most no_room() asks the file system for, to find a used-up quota
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")  # first bytes of a live SQLite journal
+_ROOM_ERRNOS = {errno.ENOSPC: "no space left on the disk holding '{}'",
+                errno.EDQUOT: "the disk quota for '{}' is used up",
+                errno.EFBIG: "a file in '{}' reached the largest size allowed"}
+_SQLITE_FULL, _SQLITE_IOERR, _SQLITE_CANTOPEN = 13, 10, 14
 
 
 class StoreError(ValueError):
@@ -52,13 +73,173 @@ def default_path() -> Path:
 
 
 def check_name(name: str) -> str:
-    """A user layer name: a letter then letters, digits, ``_`` or ``-``; not a state layer."""
-    if not isinstance(name, str) or not NAME_RE.match(name):
-        raise StoreError(f"layer name '{name}' must start with a letter and use only letters, "
+    """A user layer name: a letter then letters, digits, ``_`` or ``-`` (at most 63), not a
+    state layer's and not one SQLite or GeoPackage keeps for itself.
+
+    Raises
+    ------
+    StoreError
+        Which rule the name breaks, with control characters shown (``sites\\n``).
+    """
+    if not isinstance(name, str):
+        raise StoreError(f"layer name must be text, not {type(name).__name__}")
+    shown = printable(name)
+    if _CONTROL.search(name):
+        raise StoreError(f"layer name '{shown}' contains a control character (a newline, tab "
+                         "or the like); use only letters, digits, '_' and '-'")
+    low = name.lower()
+    if low in RESERVED:
+        raise StoreError(f"layer name '{shown}' is reserved for Cordon's own '{low}' layer; "
+                         "choose another")
+    if low.startswith(RESERVED_PREFIXES):
+        raise StoreError(f"layer name '{shown}' is reserved: names starting with 'sqlite_', "
+                         "'gpkg', 'rtree' or '_' belong to the GeoPackage itself; choose another")
+    if not NAME_RE.fullmatch(name):
+        raise StoreError(f"layer name '{shown}' must start with a letter and use only letters, "
                          "digits, '_' and '-' (at most 63)")
-    if name.lower() in RESERVED or name.lower().startswith(("gpkg", "rtree")):
-        raise StoreError(f"layer name '{name}' is reserved; choose another")
     return name
+
+
+def no_room(folder: str | os.PathLike, need: int, grow_to: int = 0,
+            exc: BaseException | None = None) -> str | None:
+    """Why ``folder`` had no room for a write that failed, in words; None if room is not why.
+
+    GDAL reports a full disk as whatever SQL failed next ("no such table: gpkg_contents",
+    "Failed to commit transaction") and SQLite a file-size limit as a "disk I/O error", so
+    after a failed write the folder itself is asked: the file-size limit (``ulimit -f``),
+    the free space on its disk, then (for a quota) the file system, for up to 256 MB that are
+    given back at once.
+
+    Parameters
+    ----------
+    folder : str or PathLike
+        Where the write went.
+    need : int
+        About how many more bytes the write needed there (0 or less: do not look at space).
+    grow_to : int, optional
+        About how large the largest file written would have become.
+    exc : BaseException, optional
+        The failure: one that cannot come from a lack of room (a read-only file, a bad SQL
+        statement) gives None at once, and one that names it (``ENOSPC``) is believed when the
+        folder shows room again (the failed write's own files having been removed).
+
+    Returns
+    -------
+    str or None
+        E.g. ``"12 KB free on the disk holding '/data', about 40 MB needed"``.
+    """
+    if exc is not None:
+        if not _may_be_room(exc):
+            return None
+        return no_room(folder, need, grow_to) or _full_reason(exc, Path(folder))
+    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if soft != resource.RLIM_INFINITY and max(need, grow_to) > soft:
+        return (f"this program may not write files over {_size(soft)}: its file-size limit, "
+                "ulimit -f")
+    if need <= 0:
+        return None
+    try:
+        fs = os.statvfs(folder)
+    except OSError:
+        return None
+    free = fs.f_bavail * fs.f_frsize
+    if free < need:
+        return f"{_size(free)} free on the disk holding '{folder}', about {_size(need)} needed"
+    return _probe(Path(folder), min(need, PROBE_MAX))
+
+
+def _probe(folder: Path, size: int) -> str | None:
+    """Ask the file system for ``size`` bytes in ``folder`` and give them back: a used-up
+    quota shows only this way (free space counts the whole disk)."""
+    if not hasattr(os, "posix_fallocate"):  # e.g. macOS
+        return None
+    try:
+        fd, name = tempfile.mkstemp(prefix=".cordon-room-", dir=folder)
+    except OSError as exc:
+        return _full_reason(exc, folder)
+    try:
+        os.posix_fallocate(fd, 0, size)
+    except OSError as exc:
+        return _full_reason(exc, folder)
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+    return None
+
+
+def _full_reason(exc: BaseException, folder: Path) -> str | None:
+    """What ``exc`` itself says about a lack of room, if it says anything."""
+    if isinstance(exc, OSError) and exc.errno in _ROOM_ERRNOS:
+        return _ROOM_ERRNOS[exc.errno].format(folder)
+    if isinstance(exc, sqlite3.Error) and \
+            (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == _SQLITE_FULL:
+        return _ROOM_ERRNOS[errno.ENOSPC].format(folder)
+    text = str(exc)
+    for words, code in (("database or disk is full", errno.ENOSPC),
+                        ("No space left on device", errno.ENOSPC),
+                        ("Disk quota exceeded", errno.EDQUOT), ("File too large", errno.EFBIG)):
+        if words in text:
+            return _ROOM_ERRNOS[code].format(folder)
+    return None
+
+
+def _may_be_room(exc: BaseException) -> bool:
+    """Whether ``exc`` could come from a lack of room (so :func:`no_room` is worth asking)."""
+    if isinstance(exc, OSError):
+        return exc.errno in (*_ROOM_ERRNOS, errno.EIO)
+    if isinstance(exc, sqlite3.Error):
+        code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+        return code in (_SQLITE_FULL, _SQLITE_IOERR, _SQLITE_CANTOPEN)
+    return isinstance(exc, DataSourceError | DataLayerError)  # GDAL never says why
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", MIB), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}".replace(".0 ", " ")
+    return f"{n} byte" if n == 1 else f"{n} bytes"
+
+
+_GDAL_SQL = re.compile(r"sqlite3_\w+\(.*?\) failed: ", re.DOTALL)
+
+
+def plain_reason(exc: BaseException) -> str:
+    """What went wrong in a store operation, in plain words on one line (no SQL, no driver
+    hints).
+
+    Parameters
+    ----------
+    exc : BaseException
+        An OSError, sqlite3 or pyogrio (GDAL) error.
+
+    Returns
+    -------
+    str
+        E.g. ``"it is read-only for this user"``, ``"it is empty, damaged or not a
+        GeoPackage"``.
+    """
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    if isinstance(exc, UnicodeDecodeError):  # GDAL handing back text stored by another tool
+        return "it holds text that is not valid UTF-8"
+    if isinstance(exc, sqlite3.Error):
+        code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+        if code == 8:  # SQLITE_READONLY
+            return "it is read-only for this user (the file or its folder)"
+        if code in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
+            return "another program is writing it; try again in a moment"
+        if code in (11, 26):  # SQLITE_CORRUPT, SQLITE_NOTADB
+            return "it is damaged or not a GeoPackage"
+    text = str(exc)
+    if "not recognized as being in a supported file format" in text:
+        return "it is empty, damaged or not a GeoPackage"
+    text = _GDAL_SQL.sub("", text.split("; It might help")[0])
+    parts = [p.strip() for p in text.split(";")]
+    if len(parts) == 2 and parts[0] == parts[1]:  # GDAL often says it twice
+        text = parts[0]
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:199].rstrip() + "…"
 
 
 def _now() -> str:
@@ -88,17 +269,17 @@ class Store:
         self._recover()
         try:
             listed = pyogrio.list_layers(self.path)
-        except Exception as exc:
-            raise StoreError(f"store '{self.path}' cannot be read: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - GDAL, codecs, OS: one plain line for any
+            raise StoreError(f"store '{self.path}' cannot be read: {plain_reason(exc)}") from None
         return [str(n) for n, _ in listed if not str(n).startswith("_")]
 
     def read(self, name: str) -> gpd.GeoDataFrame:
         """One user layer as a GeoDataFrame (EPSG:4326)."""
-        if name not in self.layers():
-            raise StoreError(f"no layer '{name}' in store '{self.path}' "
-                             f"(layers: {', '.join(self.layers()) or 'none'})")
-        gdf = pyogrio.read_dataframe(self.path, layer=name)
-        return gdf.set_crs(4326) if gdf.crs is None else gdf
+        names = self.layers()
+        if name not in names:
+            raise StoreError(f"no layer '{printable(name)}' in store '{self.path}' "
+                             f"(layers: {', '.join(names) or 'none'})")
+        return self._read_layer(name)
 
     def history(self, name: str | None = None) -> pd.DataFrame:
         """Changes, oldest first: ``at`` (UTC), ``layer``, ``operation``, ``features``,
@@ -130,6 +311,7 @@ class Store:
             self._check_case(name)
             old = self._read_current(name)
             new = _with_ids(name, _ensure(gdf), old)
+            _check_text(new)
             both = new if old is None else _concat(old, new)
             # The whole layer is rewritten (columns may be new), never the rest of the store.
             self._swap_in(name, both, "add" if old is None else "append", len(new), source)
@@ -141,6 +323,7 @@ class Store:
         with self._locked():
             self._check_case(name)
             new = _with_ids(name, _ensure(gdf), None)
+            _check_text(new)
             self._swap_in(name, new, "replace", len(new), source)
         return len(new)
 
@@ -180,12 +363,53 @@ class Store:
 
     # -- internals -----------------------------------------------------------------------
     def _recover(self) -> None:
-        """Roll back what a killed writer left (a hot journal) before GDAL reads read-only."""
-        if not Path(f"{self.path}-journal").exists() or not os.access(self.path, os.W_OK):
+        """Roll back what a killed writer left (a hot journal) before GDAL reads read-only.
+
+        SQLite rolls a hot journal back only on a connection that may write (GDAL's read-only
+        one answers "attempt to write a readonly database"), and only if it may also delete
+        the journal from the folder. Without that access the old state cannot be read at
+        all, so that is said in one line.
+        """
+        journal = Path(f"{self.path}-journal")
+        if not journal.exists():
             return
-        with contextlib.suppress(sqlite3.Error), \
-                contextlib.closing(sqlite3.connect(self.path, timeout=30)) as con:
-            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        try:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as con:
+                con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+            # READONLY (the file), CANTOPEN (the journal), IOERR (deleting it: the folder)
+            if code in (3, 8, _SQLITE_CANTOPEN, _SQLITE_IOERR) and _hot(journal):
+                raise StoreError(self._unfinished()) from None
+            raise StoreError(f"store '{self.path}' cannot be read: {plain_reason(exc)}") from None
+
+    def _unfinished(self) -> str:
+        """The one line for a hot journal this process may not roll back."""
+        folder = self.path.parent
+        blocked = [f"the file '{self.path}'"] if not os.access(self.path, os.W_OK) else []
+        if not os.access(folder, os.W_OK | os.X_OK):
+            blocked.append(f"its folder '{folder}'")
+        what = " and ".join(blocked) or "the file and its folder"
+        return (f"store '{self.path}' has an unfinished write (a save that was cut off) that "
+                f"needs write access to {what} to roll back; open it once with that access, or "
+                f"copy it with its '{self.path.name}-journal' file to a writable folder")
+
+    def _write_failed(self, exc: BaseException, need: int, grow_to: int = 0) -> StoreError:
+        """The error for a write that failed: "full" in plain words when lack of room is why.
+
+        Parameters
+        ----------
+        exc : BaseException
+            What the OS, SQLite or GDAL raised.
+        need, grow_to : int
+            See :func:`no_room`.
+        """
+        reason = no_room(self.path.parent, need, grow_to, exc)
+        if reason is None:
+            return StoreError(f"cannot write store '{self.path}': {plain_reason(exc)}")
+        after = "the store is unchanged" if self.path.exists() else "no store was created"
+        return StoreError(f"cannot write store '{self.path}': the disk or folder is full "
+                          f"({reason}); {after}")
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -195,7 +419,7 @@ class Store:
             folder.mkdir(parents=True, exist_ok=True)
             lock = open(folder / f".{self.path.name}.lock", "w")  # noqa: SIM115
         except OSError as exc:
-            raise StoreError(f"cannot write store '{self.path}': {exc.strerror}") from None
+            raise self._write_failed(exc, 0) from None
         with lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             _clean_stale(folder, self.path.name)
@@ -213,12 +437,17 @@ class Store:
             yield con, table
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction on the store: committed on success, rolled back on error."""
+    def _transaction(self, need: int = MIB) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the store: committed on success, rolled back on error.
+
+        ``need`` is about how many bytes the store may grow by (to explain a failure).
+        """
         if not self.path.exists():
             raise StoreError(f"no store at '{self.path}' yet")
-        con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self._recover()
+        con = None
         try:
+            con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             con.execute("PRAGMA synchronous = FULL")
             con.execute("PRAGMA cache_size = -65536")  # 64 MB: big layers copy faster
             con.execute("BEGIN IMMEDIATE")
@@ -227,12 +456,17 @@ class Store:
                 con.execute("COMMIT")
             except BaseException:
                 if con.in_transaction:
-                    con.execute("ROLLBACK")
+                    # A rollback that fails too (the disk) leaves a hot journal, which the
+                    # next connection rolls back: the error to report is the first one.
+                    with contextlib.suppress(sqlite3.Error):
+                        con.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot write store '{self.path}': {exc}") from None
+            size = self.path.stat().st_size if self.path.exists() else 0
+            raise self._write_failed(exc, need, size + need) from None
         finally:
-            con.close()
+            if con is not None:
+                con.close()
 
     def _check_case(self, name: str) -> None:
         """Refuse ``Sites`` beside ``sites``: SQLite table names ignore case, so the two would
@@ -243,28 +477,46 @@ class Store:
                                  f"'{self.path}' (names ignore case); use '{other}' or another")
 
     def _read_current(self, name: str) -> gpd.GeoDataFrame | None:
-        if name not in self.layers():
-            return None
-        gdf = pyogrio.read_dataframe(self.path, layer=name)
+        return self._read_layer(name) if name in self.layers() else None
+
+    def _read_layer(self, name: str) -> gpd.GeoDataFrame:
+        try:
+            gdf = pyogrio.read_dataframe(self.path, layer=name)
+        except Exception as exc:  # noqa: BLE001 - GDAL, codecs, OS: one plain line for any
+            raise StoreError(f"layer '{name}' of store '{self.path}' cannot be read: "
+                             f"{plain_reason(exc)}") from None
         return gdf.set_crs(4326) if gdf.crs is None else gdf
 
     def _swap_in(self, name: str, gdf: gpd.GeoDataFrame, operation: str, count: int,
                  source: str) -> None:
         """Write ``gdf`` as layer ``name`` in one transaction (or, for a new store, one rename)."""
         folder = self.path.parent
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp.gpkg",
-                                        dir=folder)
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp.gpkg",
+                                            dir=folder)
+        except OSError as exc:
+            raise self._write_failed(exc, MIB) from None
         os.close(fd)
         tmp = Path(tmp_name)
         tmp.unlink()  # GDAL creates the GeoPackage itself
         try:
             kwargs = {"geometry_type": "Unknown"} if gdf.empty else {}
-            pyogrio.write_dataframe(flatten(gdf), tmp, layer=name, driver="GPKG",
-                                    promote_to_multi=False, **kwargs)
+            flat = flatten(gdf)
+            try:
+                pyogrio.write_dataframe(flat, tmp, layer=name, driver="GPKG",
+                                        promote_to_multi=False, **kwargs)
+            except (DataSourceError, DataLayerError, OSError) as exc:
+                # GDAL stopped part-way, at a point it does not say: judge by a rough size
+                need = 2 * size_estimate(flat) + MIB
+                raise self._write_failed(exc, need, need) from None
+            staged = tmp.stat().st_size  # about what the store grows by
             if not self.path.exists():
-                self._create_from(tmp, name, operation, count, source)
+                try:
+                    self._create_from(tmp, name, operation, count, source)
+                except (sqlite3.Error, OSError) as exc:
+                    raise self._write_failed(exc, MIB, staged + MIB) from None
                 return
-            with self._transaction() as con:
+            with self._transaction(need=staged + MIB) as con:
                 con.execute("ATTACH DATABASE ? AS src", (str(tmp),))
                 old = _table(con, name)
                 slot = None
@@ -279,7 +531,9 @@ class Store:
                 _log(con, name, operation, count, source)
             # DETACH is implicit on close; the temp file is removed below.
         finally:
-            for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal")):
+            # the staged copy, its journal, and GDAL's own scratch files beside it (a failed
+            # write can leave its spatial index's "<tmp>.tmp_rtree_<layer>.db")
+            for leftover in folder.glob(f"{glob.escape(tmp.name)}*"):
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
 
@@ -300,10 +554,14 @@ class Store:
 
 
 def _table(con: sqlite3.Connection, name: str) -> str | None:
-    """The stored spelling of user layer ``name`` in ``main`` (SQLite names ignore case)."""
+    """The stored spelling of user layer ``name`` in ``main`` (SQLite names ignore case).
+
+    Tables starting with ``_`` (``_history``, a workspace's ``_ws_*``) are no user layer's:
+    listed by none, they cannot be deleted as one either.
+    """
     row = con.execute("SELECT table_name FROM main.gpkg_contents WHERE lower(table_name) = "
-                      "lower(?) AND data_type IN ('features', 'attributes') AND table_name != ?",
-                      (name, HISTORY)).fetchone()
+                      "lower(?) AND data_type IN ('features', 'attributes') AND "
+                      "substr(table_name, 1, 1) != '_'", (name,)).fetchone()
     return None if row is None else str(row[0])
 
 
@@ -436,6 +694,30 @@ def _clean_stale(folder: Path, stem: str) -> None:
             leftover.unlink()
 
 
+def _hot(journal: Path) -> bool:
+    """Whether ``journal`` holds a write to roll back (not one emptied or being removed)."""
+    try:
+        with open(journal, "rb") as fh:
+            return fh.read(len(JOURNAL_MAGIC)) == JOURNAL_MAGIC
+    except FileNotFoundError:
+        return False
+    except OSError:  # unreadable: SQLite cannot roll it back either
+        return True
+
+
+def _check_text(gdf: gpd.GeoDataFrame) -> None:
+    """Refuse text GDAL would not store exactly (a NUL cuts ``x\\x00y`` to ``x``), naming the
+    feature and field, rather than keep a silently cut copy."""
+    problem = unstorable_text(gdf)
+    if problem is None:
+        return
+    row, column, what = problem
+    if row is None:
+        raise StoreError(f"field name '{printable(column)}' contains {what}; rename the field")
+    raise StoreError(f"feature {row + 1} (id '{printable(gdf['id'].iloc[row])}'): field "
+                     f"'{printable(column)}' contains {what}; remove it and try again")
+
+
 def _ensure(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = as_wgs84(gdf)
     if out is None:
@@ -450,18 +732,19 @@ def _with_ids(name: str, gdf: gpd.GeoDataFrame, old: gpd.GeoDataFrame | None) ->
     ids = list(gdf["id"]) if "id" in gdf.columns else [None] * len(gdf)
     n = len(taken)
     out = []
-    for i, value in enumerate(ids):
-        if value is None or value != value or str(value) == "":
+    for i, raw in enumerate(ids):
+        value = _id_text(raw)
+        if value is None:
             n += 1
             while f"{name}-{n}" in taken:
                 n += 1
             value = f"{name}-{n}"
-        value = str(value)
         if value in existing:
-            raise StoreError(f"layer '{name}' already has a feature with id '{value}' "
-                             f"(feature {i + 1} of the new ones)")
+            raise StoreError(f"layer '{name}' already has a feature with id "
+                             f"'{printable(value)}' (feature {i + 1} of the new ones)")
         if value in taken:
-            raise StoreError(f"feature {i + 1}: id '{value}' appears twice in the new features")
+            raise StoreError(f"feature {i + 1}: id '{printable(value)}' appears twice in the "
+                             "new features")
         taken.add(value)
         out.append(value)
     if "id" in gdf.columns:
@@ -469,6 +752,23 @@ def _with_ids(name: str, gdf: gpd.GeoDataFrame, old: gpd.GeoDataFrame | None) ->
     else:
         gdf.insert(0, "id", out)
     return gdf
+
+
+def _id_text(value: object) -> str | None:
+    """A feature id as the store keeps it (text), or None when there is none.
+
+    Integer ids stay what they say: ``7`` is ``"7"``, also when a missing id elsewhere made
+    the column float (``7.0``) or nullable (``Int64`` with NA, where ``NA != NA`` has no
+    truth value).
+    """
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, np.integer):
+        return str(int(value))
+    text = str(value)
+    return text or None
 
 
 def _concat(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -369,3 +369,65 @@ def test_infinite_and_missing_numbers_are_exported_as_null_not_dropped(tmp_path)
     props = [f["properties"] for f in doc["features"]]
     # every feature keeps every property; JSON has no Infinity, so it becomes null
     assert [(p["km"], p["n"]) for p in props] == [(None, None), (2.5, 3.0)]
+
+
+FORMULAS = ['=HYPERLINK("http://x.example","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+            "\t=1+2", "\r=1+2"]
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_csv_header_cells_never_run_as_spreadsheet_formulas(tmp_path, name):
+    # Column names reach row 1 as they are: a property named like a formula would run there.
+    layer = gpd.GeoDataFrame({"id": ["a"], name: ["plain"]}, geometry=[Point(37.1, 36.2)],
+                             crs=4326)
+    out = tmp_path / "h.csv"
+    export({"visits": layer}, "csv", out)
+    header, tags, row = list(csv.reader(out.open(encoding="utf-8", newline="")))
+    assert header[-2] == "'" + name  # before the attribution column
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+                   for cell in header + tags + row)
+    assert row[header.index("'" + name)] == "plain"
+
+
+@pytest.mark.parametrize("text", ["-inf", "+nan", "-1_000", "-Infinity", "-1 ", "\t1"])
+def test_csv_text_that_only_python_reads_as_a_number_is_neutralised(tmp_path, text):
+    # float() accepts these; a spreadsheet parses them as formulas (or names), not numbers.
+    layer = gpd.GeoDataFrame({"id": ["a"], "note": [text]}, geometry=[Point(37.1, 36.2)],
+                             crs=4326)
+    rows = list(csv.DictReader(io.StringIO(export_bytes({"v": layer}, "csv").decode())))
+    assert rows[1]["note"] == "'" + text
+    for number in ("-12.5", "+3", "-1e5", "-.5"):
+        layer["note"] = [number]
+        rows = list(csv.DictReader(io.StringIO(export_bytes({"v": layer}, "csv").decode())))
+        assert rows[1]["note"] == number  # real numbers stay numbers
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml", "csv"])
+def test_nul_in_text_is_refused_not_cut(tmp_path, fmt):
+    # GDAL would write "x\x00y" as "x" without a word.
+    events = sample_state()["events"]
+    events["description"] = ["fine", "x\x00y"]
+    out = tmp_path / f"n.{fmt}"
+    with pytest.raises(ExportError) as err:
+        export({"events": events}, fmt, out)
+    message = str(err.value)
+    assert "layer 'events', feature 2 (id 'ev2'): field 'description'" in message
+    assert "NUL character (\\x00)" in message and "\x00" not in message
+    assert not out.exists()
+
+
+def test_control_characters_survive_export_and_kml_stays_valid_xml(tmp_path):
+    texts = [f"a{chr(c)}b" for c in [1, 8, 11, 12, 27, 31, 127]]
+    layer = gpd.GeoDataFrame({"id": [f"f{i}" for i in range(len(texts))], "note": texts},
+                             geometry=[Point(37.1, 36.2)] * len(texts), crs=4326)
+    for fmt in ("geojson", "gpkg"):
+        export({"v": layer}, fmt, tmp_path / f"c.{fmt}")
+        assert list(pyogrio.read_dataframe(tmp_path / f"c.{fmt}")["note"]) == texts
+    export({"v": layer}, "csv", tmp_path / "c.csv")
+    rows = list(csv.DictReader((tmp_path / "c.csv").open(encoding="utf-8", newline="")))
+    assert [r["note"] for r in rows[1:]] == texts
+    # XML 1.0 cannot hold most C0 controls at all: KML gets U+FFFD, and stays readable.
+    export({"v": layer}, "kml", tmp_path / "c.kml")
+    ET.parse(tmp_path / "c.kml")
+    back = list(pyogrio.read_dataframe(tmp_path / "c.kml")["note"])
+    assert back == ["a\ufffdb"] * 6 + ["a\x7fb"]

@@ -6,6 +6,12 @@ ISO 8601. The attribution travels in each format's own place: a foreign member o
 FeatureCollection, GeoPackage metadata and table descriptions, KML folder descriptions, a
 CSV column. Output is written to a temporary file next to the target and moved into place,
 so a failed export never leaves half a file.
+
+Text GDAL would cut short (a NUL character) is refused, naming the layer, feature and field.
+Other control characters are written exactly, except in KML: XML 1.0 cannot hold most of
+them at all (not even escaped), so there they become U+FFFD (the replacement character).
+CSV cells and header names that a spreadsheet would run as a formula get a leading
+apostrophe.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import html
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -29,7 +36,7 @@ import pyogrio
 import shapely
 
 from layers.io.hxl import hashtag
-from layers.io.values import as_wgs84, flatten
+from layers.io.values import as_wgs84, flatten, printable, size_estimate, unstorable_text
 
 FORMATS = ("geojson", "gpkg", "kml", "csv")
 SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml", "csv": ".csv"}
@@ -80,6 +87,15 @@ def _prepare(name: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if wgs84 is None:
         raise ExportError(f"layer '{name}' is not a GeoDataFrame")
     out = flatten(wgs84)
+    problem = unstorable_text(out)
+    if problem is not None:
+        row, column, what = problem
+        where = f"layer '{name}'"
+        if row is not None:
+            fid = f" (id '{printable(out['id'].iloc[row])}')" if "id" in out.columns else ""
+            where += f", feature {row + 1}{fid}"
+        raise ExportError(f"{where}: field {'name ' if row is None else ''}"
+                          f"'{printable(column)}' contains {what}; remove it and export again")
     for col in out.columns:  # JSON has no infinity: GDAL would drop the property silently
         if col != "geometry" and pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].where(np.isfinite(out[col]), np.nan)
@@ -140,10 +156,24 @@ def _gpkg(selection: Mapping[str, gpd.GeoDataFrame], path: Path, attribution: st
         raise ExportError("nothing to export: the selection has no layers")
 
 
+# Characters XML 1.0 forbids even as references (all C0 controls but tab, newline, CR): LIBKML
+# writes them raw, and the file then fails to parse in Google Earth and in GDAL itself.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(g: gpd.GeoDataFrame) -> None:
+    """Replace the characters XML cannot hold with U+FFFD, in every text column of ``g``."""
+    for j in range(g.shape[1]):
+        s = g.iloc[:, j]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            g.iloc[:, j] = [_NOT_XML.sub("\ufffd", v) if isinstance(v, str) else v for v in s]
+
+
 def _kml(selection: Mapping[str, gpd.GeoDataFrame], path: Path, attribution: str) -> None:
     first = True
     for name, gdf in selection.items():
         g = _prepare(name, gdf)
+        _xml_text(g)
         # A KML description is rendered as HTML by Google Earth: escape ours to plain text.
         if "description" in g.columns:
             g["description"] = [None if v is None else html.escape(str(v), quote=False)
@@ -217,8 +247,9 @@ def _csv(selection: Mapping[str, gpd.GeoDataFrame], path: Path, attribution: str
     table["attribution"] = attribution
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(table.columns)
-        writer.writerow([hashtag(c) for c in table.columns])
+        # Header cells are cells too: a column named "=HYPERLINK(...)" would run in row 1.
+        writer.writerow([_cell(c) for c in table.columns])
+        writer.writerow([_cell(hashtag(c)) for c in table.columns])
         for row in table.itertuples(index=False, name=None):
             writer.writerow(["" if _blank(v) else _cell(v) for v in row])
 
@@ -228,6 +259,10 @@ def _blank(value: object) -> bool:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A plain decimal number: what a spreadsheet reads as a number, not a formula. Python's
+# float() accepts more ("-inf", "-nan", "+1_000", surrounding spaces), which Excel parses
+# as a formula.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def _cell(value: object) -> str:
@@ -242,11 +277,7 @@ def _cell(value: object) -> str:
 
 
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return _NUMBER.fullmatch(text) is not None
 
 
 WRITERS = {"geojson": _geojson, "gpkg": _gpkg, "kml": _kml, "csv": _csv}
@@ -300,12 +331,27 @@ def export(
         else:
             with tmp.open("rb") as fh:
                 shutil.copyfileobj(fh, out)  # type: ignore[arg-type]
-    except OSError as exc:
-        raise ExportError(f"cannot write '{out}': {exc.strerror or exc}") from None
-    except pyogrio.errors.DataSourceError as exc:
-        raise ExportError(f"cannot write '{out}': {exc}") from None
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise _cannot_write(out, Path(tmpdir).parent, exc, selection) from None
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _cannot_write(out: object, folder: Path, exc: BaseException,
+                  selection: Mapping[str, gpd.GeoDataFrame]) -> ExportError:
+    """The error for a write that failed: "full" in plain words when lack of room is why
+    (GDAL reports a full disk as "Failed to commit transaction" or a missing table)."""
+    # Imported here: layers.store imports layers.io, whose package imports this module.
+    from layers.store import MIB, no_room, plain_reason
+
+    # The output is about as large as the data; twice that covers GDAL's journal and pages.
+    need = 2 * sum(size_estimate(g) for g in selection.values()
+                   if isinstance(g, gpd.GeoDataFrame)) + MIB
+    reason = no_room(folder, need, need, exc)
+    if reason is not None:
+        return ExportError(f"cannot write '{out}': the disk or folder is full ({reason}); "
+                           "nothing was written")
+    return ExportError(f"cannot write '{out}': {plain_reason(exc)}")
 
 
 def export_bytes(selection: Mapping[str, gpd.GeoDataFrame], fmt: str, **kwargs) -> bytes:

@@ -86,6 +86,7 @@ TAGS = {
 
 def hashtag(column: str) -> str:
     """The HXL hashtag for a column (attributes are lowercase letters, digits, ``_``)."""
+    column = str(column)
     if column in TAGS:
         return TAGS[column]
     attr = re.sub(r"[^a-z0-9_]+", "_", column.lower()).strip("_") or "field"
