@@ -39,6 +39,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print("error: no pack directory given", file=sys.stderr)
         return 1
     path = Path(args.pack)
+    from .catalog import is_workspace
+
+    if not (path / "manifest.json").exists() and is_workspace(args.pack):
+        from .workspace import WorkspaceError, open_workspace
+
+        try:
+            sc = open_workspace(args.pack).scenario()
+        except WorkspaceError as exc:
+            print(f"{args.pack}: {exc}", file=sys.stderr)
+            return 1
+        for w in sc.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        print(f"{args.pack}: ok (workspace, version {sc.version})")
+        return 0
     if not (path / "manifest.json").exists() and "/" not in args.pack:
         from .catalog import SCENARIOS_DIR
         if (SCENARIOS_DIR / args.pack).is_dir():
@@ -62,7 +76,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     from .catalog import load_scenario
     from .summary import format_summary, summarize
 
-    sc = load_scenario(args.scenario)
+    sc = load_scenario(args.scenario, as_known_on=args.as_known_on, store=args.store)
     day = args.date or sc.default_date
     start, end = sc.window
     if not start <= day <= end:
@@ -90,13 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
                                 parser_class=_Parser)
 
     p = sub.add_parser("summary", help="who holds what, encirclement, corridors, sieges")
-    p.add_argument("--scenario", required=True, help="pack name (data/scenarios/) or directory")
+    p.add_argument("--scenario", required=True,
+                   help="pack name (data/scenarios/), pack directory or workspace name")
     p.add_argument("--date", type=_date, help="YYYY-MM-DD (default: the pack's default date)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--as-known-on", metavar="YYYY-MM-DD[THH:MM]",
+                   help="a workspace as its team knew it then")
+    p.add_argument("--store", help="the store holding workspaces (default: $CORDON_STORE)")
     p.set_defaults(func=_cmd_summary)
 
-    p = sub.add_parser("validate", help="check a scenario pack and name each problem")
-    p.add_argument("pack", metavar="PACK_DIR")
+    p = sub.add_parser("validate", help="check a scenario pack or workspace, naming each "
+                                        "problem")
+    p.add_argument("pack", metavar="PACK_DIR_OR_WORKSPACE")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("list", help="list the shipped scenario packs")
@@ -106,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_export_parser(sub)
     add_import_parser(sub)
+
+    from .cli_workspace import add_workspace_parsers  # workspaces: living scenarios
+
+    add_workspace_parsers(sub)
     return parser
 
 

@@ -49,19 +49,29 @@ def _fingerprint(root: Path) -> tuple:
                         for p in root.iterdir() if p.is_file()))
 
 
-def load_scenario(name_or_path: str | Path):
-    """The validated :class:`~layers.model.Scenario` for a pack name or directory.
+def load_scenario(name_or_path: str | Path, *, as_known_on=None, store=None):
+    """The validated :class:`~layers.model.Scenario` for a pack or a workspace.
+
+    A shipped pack name or a pack directory is read from files; any other name is looked up
+    among the workspaces of the store (``store``, default ``$CORDON_STORE``). ``as_known_on``
+    (workspaces only) gives the scenario as known at that moment.
 
     Raises
     ------
     FileNotFoundError
-        When no such pack exists.
+        When no such pack or workspace exists.
     layers.pack.PackError
         When the pack has problems (each names file, record and field).
     """
     from .pack import load_pack
 
-    root = find_scenario(name_or_path)
+    try:
+        root = find_scenario(name_or_path)
+    except FileNotFoundError:
+        ws = _workspace(name_or_path, store)
+        if ws is None:
+            raise
+        return ws.scenario(as_known_on=as_known_on)
     fp = _fingerprint(root)
     with _LOCK:
         hit = _LOADED.get(root)
@@ -72,14 +82,44 @@ def load_scenario(name_or_path: str | Path):
         return sc
 
 
-def scenario_info(name_or_path: str | Path) -> dict[str, Any]:
+def _workspace(name: str | Path, store=None):
+    """The workspace called ``name`` in the store, or None."""
+    text = str(name)
+    if "/" in text or "\\" in text:
+        return None
+    from .workspace import Workspace, WorkspaceError, open_backend
+
+    try:
+        ws = Workspace(text, open_backend(store))
+        return ws if ws.exists() else None
+    except WorkspaceError:
+        return None
+
+
+def is_workspace(name: str | Path, store=None) -> bool:
+    """Whether ``name`` is a workspace in the store (and not a shipped pack)."""
+    try:
+        find_scenario(name)
+        return False
+    except FileNotFoundError:
+        return _workspace(name, store) is not None
+
+
+def scenario_info(name_or_path: str | Path, *, store=None) -> dict[str, Any]:
     """Cheap facts from the manifest alone: id, title, window, default date, view.
 
-    Dates are :class:`datetime.date`; ``center`` is ``(lat, lon)``.
+    Dates are :class:`datetime.date`; ``center`` is ``(lat, lon)``. Works for workspaces too
+    (from their current manifest).
     """
     from .pack import read_manifest
 
-    m = read_manifest(find_scenario(name_or_path))
+    try:
+        m = read_manifest(find_scenario(name_or_path))
+    except FileNotFoundError:
+        ws = _workspace(name_or_path, store)
+        if ws is None:
+            raise
+        m = ws.scenario().manifest
     return {"id": m.id, "title": m.title, "description": m.description,
             "window": (m.start, m.end), "default_date": m.default_date,
             "center": m.center, "zoom": m.zoom, "attribution": m.attribution,

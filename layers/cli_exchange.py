@@ -64,8 +64,10 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
                     "the store, filtered by actors and bounding box) for QGIS, ArcGIS or "
                     "Google Earth.",
     )
-    p.add_argument("--scenario", help="scenario pack name or folder")
+    p.add_argument("--scenario", help="scenario pack name or folder, or a workspace name")
     p.add_argument("--date", help="YYYY-MM-DD (default: the pack's default date)")
+    p.add_argument("--as-known-on", metavar="YYYY-MM-DD[THH:MM]",
+                   help="a workspace as its team knew it then")
     p.add_argument("--layers", default=None,
                    help=f"scenario layers, comma-separated (default {DEFAULT_LAYERS}; "
                         "'zones' adds the dissolved zones)")
@@ -126,8 +128,9 @@ def _scenario_state(args: argparse.Namespace) -> tuple[Any, Any]:
 
     day = _parse_date(args.date) if args.date else None
     try:
-        scenario = layers.load_scenario(args.scenario)
-    except (OSError, LookupError) as exc:
+        scenario = layers.load_scenario(args.scenario, as_known_on=args.as_known_on,
+                                        store=args.store)
+    except (OSError, LookupError, ValueError) as exc:  # ValueError: a workspace's as-known-on
         raise SelectionError(f"scenario '{args.scenario}': {exc}") from None
     return scenario, layers.state_at(scenario, day or scenario.manifest.default_date)
 

@@ -110,6 +110,12 @@ class ControlRecord:
     confidence: str
     sources: tuple[str, ...]
     note: str = ""
+    id: str = ""  # a stable record id (workspaces; optional in packs)
+
+    @property
+    def label(self) -> str:
+        """How messages name the record: its id, else its row of control.csv."""
+        return f"record {self.id!r}" if self.id else f"row {self.row}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +286,8 @@ class Scenario:
     point_units: frozenset[str] = frozenset()  # units whose polygon is a Voronoi cell
     warnings: tuple[str, ...] = ()
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    workspace: Any = field(default=None, repr=False)  # the Workspace it was read from, if any
+    version: int = 0  # the workspace version it shows (0 for a pack)
 
     @property
     def id(self) -> str:

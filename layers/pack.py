@@ -8,6 +8,7 @@ field, so an author can fix a pack in one pass.  Place ids resolve through ``geo
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections import Counter
@@ -52,6 +53,7 @@ CONTROL_COLUMNS = ("place", "actor", "status", "from", "to", "from_precision", "
 _SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +116,28 @@ def default_places() -> PlaceBook:
 class _Ctx:
     """Problems collected while reading one pack, plus the ids known so far."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, files: Mapping[str, str] | None = None):
         self.root = root
+        self.files = files  # file name -> text, for packs held in memory (workspaces)
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
         self.source_ids: set[str] = set()
         self.actor_ids: set[str] = set()
+        # Memos of values that passed (a pack repeats its dates and source lists many times);
+        # values with a problem are checked again each time, so each record reports it.
+        self._days: dict[str, date] = {}
+        self._srcs: dict[str, tuple[str, ...]] = {}
+        self._srcs_for: set[str] | None = None
+
+    def has(self, name: str) -> bool:
+        """Whether the pack has file ``name``."""
+        return name in self.files if self.files is not None else (self.root / name).exists()
+
+    def read(self, name: str) -> str:
+        """The text of file ``name`` (a UTF-8 BOM dropped); raises UnicodeDecodeError."""
+        if self.files is not None:
+            return self.files[name].removeprefix("\ufeff")
+        return (self.root / name).read_text(encoding="utf-8-sig")
 
     def add(self, file: str, record: str, field: str, message: str) -> None:
         self.problems.append(Problem(file, record, field, message))
@@ -138,14 +156,19 @@ class _Ctx:
 
     def day(self, file, rec, obj, key, *, required=True) -> date | None:
         val = obj.get(key)
+        if isinstance(val, str):
+            got = self._days.get(val)
+            if got is not None:
+                return got
         if val is None or (isinstance(val, str) and not val.strip()):
             if required:
                 self.add(file, rec, key, "is missing (a date YYYY-MM-DD)")
             return None
         try:
-            if not isinstance(val, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", val.strip()):
+            if not isinstance(val, str) or not _DAY.fullmatch(val.strip()):
                 raise ValueError
-            return date.fromisoformat(val.strip())
+            got = self._days[val] = date.fromisoformat(val.strip())
+            return got
         except ValueError:
             self.add(file, rec, key, f"{val!r} is not a date YYYY-MM-DD")
             return None
@@ -163,7 +186,15 @@ class _Ctx:
     def sources(self, file, rec, obj, key="sources", *, required=True) -> tuple[str, ...]:
         val = obj.get(key)
         if isinstance(val, str):
+            if self._srcs_for is not self.source_ids:  # the known ids changed: forget
+                self._srcs, self._srcs_for = {}, self.source_ids
+            got = self._srcs.get(val)
+            if got is not None:
+                return got
             ids = [s.strip() for s in val.split(";") if s.strip()]
+            if ids and all(sid in self.source_ids for sid in ids):
+                got = self._srcs[val] = tuple(ids)
+                return got
         elif isinstance(val, list) and all(isinstance(s, str) for s in val):
             ids = [s.strip() for s in val if s.strip()]
         elif val is None:
@@ -206,13 +237,12 @@ class _Ctx:
 # -- file readers ----------------------------------------------------------------------------
 
 def _read_json(ctx: _Ctx, name: str, *, required: bool) -> Any:
-    path = ctx.root / name
-    if not path.exists():
+    if not ctx.has(name):
         if required:
             ctx.add(name, "", "", "file is missing")
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.loads(ctx.read(name))
     except UnicodeDecodeError:
         ctx.add(name, "", "", "is not UTF-8 text")
     except json.JSONDecodeError as exc:
@@ -344,7 +374,9 @@ def _sources(ctx: _Ctx, shared: Iterable[str]) -> dict[str, Source]:
         d = ctx.text(f, rec, s, "date")
         if d and not _SOURCE_DATE.match(d):
             ctx.add(f, rec, "date", f"{d!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-        url = ctx.text(f, rec, s, "url")
+        # A file the analyst uploaded (e.g. a unit layer) is cited by name and SHA-256
+        # instead of a URL.
+        url = ctx.text(f, rec, s, "url", required=not s.get("file"))
         if url and not url.startswith(("http://", "https://")):
             ctx.add(f, rec, "url", f"{url!r} is not an http(s) address")
         out[sid] = Source(sid, ctx.text(f, rec, s, "publisher"), ctx.text(f, rec, s, "title"),
@@ -421,7 +453,7 @@ def _geometry(ctx: _Ctx, f: str, rec: str, gj: Any, kinds: tuple[str, ...]):
         ctx.add(f, rec, "geometry", f"is a {gj['type']}; expected {' or '.join(kinds)}")
         return None
     try:
-        geom = shape(gj)
+        geom = _shape(gj)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException):
         ctx.add(f, rec, "geometry", "coordinates cannot be read")
         return None
@@ -448,25 +480,63 @@ def _geometry(ctx: _Ctx, f: str, rec: str, gj: Any, kinds: tuple[str, ...]):
     return geom
 
 
-def _read_csv(ctx: _Ctx, name: str) -> list[dict[str, str]] | None:
-    path = ctx.root / name
-    if not path.exists():
+def _ring(coords: Any) -> np.ndarray | None:
+    """A ring's coordinates as a numeric array (n, 2 or 3), or None when they are not that."""
+    if not isinstance(coords, list) or not coords:
         return None
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            cols = reader.fieldnames or []
+        arr = np.asarray(coords)
+    except (ValueError, TypeError):  # ragged
+        return None
+    if arr.ndim != 2 or arr.shape[1] not in (2, 3) or not np.issubdtype(arr.dtype, np.number):
+        return None
+    return arr
+
+
+def _shape(gj: Mapping) -> Any:
+    """``shapely.geometry.shape(gj)``, the same geometry, faster for (multi)polygons: their
+    rings go to shapely as arrays, not point by point. Anything unusual goes to ``shape``."""
+    kind, coords = gj.get("type"), gj.get("coordinates")
+    if kind == "Polygon" and isinstance(coords, list) and coords:
+        rings = [_ring(c) for c in coords]
+        if all(r is not None for r in rings):
+            return shapely.Polygon(rings[0], rings[1:])
+    elif kind == "MultiPolygon" and isinstance(coords, list) and coords:
+        polys = [[_ring(c) for c in p] if isinstance(p, list) and p else [None]
+                 for p in coords]
+        if all(r is not None for p in polys for r in p):
+            return shapely.MultiPolygon([(p[0], p[1:]) for p in polys])
+    return shape(gj)
+
+
+def _read_csv(ctx: _Ctx, name: str) -> list[dict[str, str]] | None:
+    if not ctx.has(name):
+        return None
+    try:
+        with io.StringIO(ctx.read(name), newline="") as fh:
+            # csv.DictReader's rules, without its per-row overhead: blank lines skipped, a
+            # short row padded with empty cells, a long row refused.
+            reader = csv.reader(fh)
+            cols = next(reader, None) or []
             missing = [c for c in CONTROL_COLUMNS if c not in cols]
             if missing:
                 ctx.add(name, "header", ", ".join(missing), "column missing")
                 return None
+            width = len(cols)
+            pad = [""] * width
             rows = []
             for row in reader:
-                if None in row:
-                    ctx.add(name, f"row {reader.line_num}", "", "more cells than columns")
+                if not row:
                     continue
-                rows.append({k: (v or "").strip() for k, v in row.items()} | {
-                    "_line": str(reader.line_num)})
+                line = reader.line_num
+                if len(row) != width:
+                    if len(row) > width:
+                        ctx.add(name, f"row {line}", "", "more cells than columns")
+                        continue
+                    row += pad[len(row):]
+                d = dict(zip(cols, map(str.strip, row), strict=True))
+                d["_line"] = str(line)
+                rows.append(d)
             return rows
     except UnicodeDecodeError:
         ctx.add(name, "", "", "is not UTF-8 text")
@@ -499,6 +569,12 @@ def _rec(name: str, i: int, obj: dict) -> str:
 
 
 # -- place resolution ------------------------------------------------------------------------
+
+#: Shapes read from the shared place table, by id: ``(its GeoJSON object, shape)``. The table
+#: is loaded once and read-only, so every pack and workspace version reuses the shapes (they
+#: are immutable) instead of reading them again; a different object under an id is re-read.
+_SHARED_SHAPES: dict[str, tuple[Any, Any]] = {}
+
 
 class _Resolver:
     """Maps place ids to units and geometry: pack areas first, then the shared table."""
@@ -534,12 +610,18 @@ class _Resolver:
         self._remember(pid)
         g = None
         if pid in self.gj:
-            try:
-                g = shape(self.gj[pid])
-            except (ValueError, TypeError, AttributeError):
-                g = None
-            if g is not None and not g.is_valid:
-                g = shapely.make_valid(g)
+            gj = self.gj[pid]
+            hit = _SHARED_SHAPES.get(pid)
+            if hit is not None and hit[0] is gj:  # the same (read-only) table entry
+                g = hit[1]
+            else:
+                try:
+                    g = _shape(gj)
+                except (ValueError, TypeError, AttributeError):
+                    g = None
+                if g is not None and not g.is_valid:
+                    g = shapely.make_valid(g)
+                _SHARED_SHAPES[pid] = (gj, g)
         if g is None:
             p = self.places.get(pid)
             lat, lon = getattr(p, "lat", None), getattr(p, "lon", None)
@@ -567,17 +649,32 @@ def _control(ctx: _Ctx, res: _Resolver) -> list[ControlRecord]:
     f = "control.csv"
     rows = _read_csv(ctx, f)
     if rows is None:
-        if not (ctx.root / f).exists():
+        if not ctx.has(f):
             ctx.warnings.append(f"{f}: no control file; the pack maps no ground")
         return []
     records = []
+    seen_ids: set[str] = set()
+    good: dict[str, tuple[str, ...]] = {}  # places whose units all passed the checks below
+    # Fast paths for values that pass (a large workspace has tens of thousands of rows): the
+    # checks below call the field readers, which report problems, only for the others.
+    status_ok, conf_ok = frozenset(CONTROL_STATUS), frozenset(CONFIDENCE)
+    precision = {p: p for p in PRECISION} | {"": "day"}  # as ctx.choice(default="day")
+    days = ctx._days
     for r in rows:
         line = int(r["_line"])
-        rec = f"row {line}" + (f" ({r['place']})" if r["place"] else "")
+        rid = r.get("id", "")
+        rec = (f"record {rid!r}" if rid else f"row {line}") + (
+            f" ({r['place']})" if r["place"] else "")
+        if rid:
+            if rid in seen_ids:
+                ctx.add(f, rec, "id", "duplicate id")
+            seen_ids.add(rid)
         pid = r["place"]
         units: tuple[str, ...] | None = ()
         if not pid:
             ctx.add(f, rec, "place", "is missing")
+        elif pid in good:
+            units = good[pid]
         else:
             units = res.units(pid)
             if units is None:
@@ -585,25 +682,42 @@ def _control(ctx: _Ctx, res: _Resolver) -> list[ControlRecord]:
                         "areas.geojson)")
                 units = ()
             else:
+                ok = True
                 for u in units:
                     g = res.geometry(u)
                     if g is None:
                         ctx.add(f, rec, "place", f"unit {u!r} has no geometry or point")
+                        ok = False
                     elif g.geom_type not in ("Polygon", "MultiPolygon", "Point"):
                         ctx.add(f, rec, "place", f"{u!r} is a {g.geom_type}; control needs "
                                 "an area or a point place")
-        status = ctx.choice(f, rec, r, "status", CONTROL_STATUS)
+                        ok = False
+                if ok:
+                    good[pid] = units
+        status = r["status"]
+        if status not in status_ok:
+            status = ctx.choice(f, rec, r, "status", CONTROL_STATUS)
         actor = r["actor"] or None
         if actor and actor not in ctx.actor_ids:
             ctx.add(f, rec, "actor", f"unknown actor id {actor!r} (not in actors.json)")
         if status == "controlled" and not actor:
             ctx.add(f, rec, "actor", "is missing; 'controlled' needs an actor")
-        interval = ctx.interval(f, rec, r)
-        conf = ctx.choice(f, rec, r, "confidence", CONFIDENCE)
-        srcs = ctx.sources(f, rec, r)
+        a, b = days.get(r["from"]), days.get(r["to"])
+        pa, pb = precision.get(r["from_precision"]), precision.get(r["to_precision"])
+        if (a is not None and pa is not None and pb is not None
+                and (b > a if b is not None else not r["to"])):
+            interval = Interval(a, b, pa, pb)  # what ctx.interval gives for these values
+        else:
+            interval = ctx.interval(f, rec, r)
+        conf = r["confidence"]
+        if conf not in conf_ok:
+            conf = ctx.choice(f, rec, r, "confidence", CONFIDENCE)
+        srcs = ctx._srcs.get(r["sources"]) if ctx._srcs_for is ctx.source_ids else None
+        if srcs is None:
+            srcs = ctx.sources(f, rec, r)
         if interval is not None and units:
             records.append(ControlRecord(line, pid, units, actor, status, interval, conf, srcs,
-                                         r["note"]))
+                                         r["note"], id=rid))
     _check_overlaps(ctx, records)
     return records
 
@@ -617,12 +731,17 @@ def _check_overlaps(ctx: _Ctx, records: list[ControlRecord]) -> None:
             by_unit.setdefault((u, direct), []).append(r)
     reported = set()
     for (unit, _), recs in by_unit.items():
+        if len(recs) < 2:
+            continue
         recs = sorted(recs, key=lambda r: r.interval.start)
         for a, b in zip(recs, recs[1:], strict=False):
-            if a.interval.overlaps(b.interval) and (a.row, b.row) not in reported:
+            # Interval.overlaps, inlined (this runs once per record of a large workspace)
+            ia, ib = a.interval, b.interval
+            if (ia.start < (ib.end or date.max) and ib.start < (ia.end or date.max)
+                    and (a.row, b.row) not in reported):
                 reported.add((a.row, b.row))
-                ctx.add("control.csv", f"row {b.row} ({b.place})", "from",
-                        f"overlaps row {a.row} for unit {unit!r}; end one before the other "
+                ctx.add("control.csv", f"{b.label} ({b.place})", "from",
+                        f"overlaps {a.label} for unit {unit!r}; end one before the other "
                         "starts (a unit's own row beats a group row)")
 
 
@@ -838,16 +957,20 @@ def _unit_geometries(ctx: _Ctx, res: _Resolver, man: Manifest, unit_ids: list[st
     return arr, frozenset(np.asarray(unit_ids, dtype=object)[is_point])
 
 
-def load_pack(path: str | Path, *, places: PlaceBook | None = None) -> Scenario:
+def load_pack(path: str | Path, *, places: PlaceBook | None = None,
+              files: Mapping[str, str] | None = None) -> Scenario:
     """Read and validate the pack at ``path``.
 
     Parameters
     ----------
     path
-        The pack directory (holding ``manifest.json``).
+        The pack directory (holding ``manifest.json``); with ``files``, only a name for it.
     places
         ``(places, geometries)`` as returned by ``geo.places.load_places()`` /
         ``load_geometries()``; the shared place table when omitted.
+    files
+        The pack's files as text, by file name (``manifest.json``, ``control.csv``, ...),
+        instead of a directory: how a workspace in the store is read.
 
     Raises
     ------
@@ -855,9 +978,9 @@ def load_pack(path: str | Path, *, places: PlaceBook | None = None) -> Scenario:
         With every problem found, each naming file, record and field.
     """
     root = Path(path)
-    if not root.is_dir():
+    if files is None and not root.is_dir():
         raise PackError(root, [Problem(str(root), "", "", "is not a directory")])
-    ctx = _Ctx(root)
+    ctx = _Ctx(root, files)
     place_table, place_geoms = places if places is not None else default_places()
     shared_sources: set[str] = set()
     if places is None:
@@ -900,7 +1023,8 @@ def load_pack(path: str | Path, *, places: PlaceBook | None = None) -> Scenario:
     for u, g in zip(unit_ids, unit_geoms, strict=True):
         res.geoms[u] = g
     return Scenario(
-        path=root.resolve(), manifest=man, actors=actors, alliances=alliances, sources=sources,
+        path=root if files is not None else root.resolve(), manifest=man, actors=actors,
+        alliances=alliances, sources=sources,
         areas=areas, control=tuple(control), sieges=tuple(sieges), corridors=tuple(corridors),
         crossings=tuple(crossings), events=tuple(sorted(events, key=lambda e: e.date)),
         geometries=res.geoms, place_names=res.names, place_population=res.population,

@@ -66,7 +66,7 @@ class StoreError(ValueError):
 
 def default_path() -> Path:
     """``$CORDON_STORE``, else ``$XDG_DATA_HOME/cordon/store.gpkg`` (~/.local/share/...)."""
-    if os.environ.get(ENV):
+    if os.environ.get(ENV) and "://" not in os.environ[ENV]:
         return Path(os.environ[ENV]).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "cordon" / "store.gpkg"
@@ -254,6 +254,15 @@ class Store:
     path : str or Path, optional
         The GeoPackage; default :func:`default_path`. Created on first write.
     """
+
+    def __new__(cls, path: str | os.PathLike | None = None):
+        # One interface, a module per backend: a PostgreSQL URL gives the team store's.
+        text = str(path) if path is not None else os.environ.get(ENV, "")
+        if cls is Store and text.startswith(("postgresql://", "postgres://")):
+            from layers.store_postgis import PostGISStore
+
+            return PostGISStore(text)
+        return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path).expanduser() if path else default_path()

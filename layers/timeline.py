@@ -11,6 +11,7 @@ Every layer is a GeoDataFrame in EPSG:4326 with full geometry; list-valued prope
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from .zones import dissolve, is_coverage
 CRS = "EPSG:4326"
 _CRS = _ProjCRS.from_epsg(4326)
 _STATE_CACHE_SIZE = 64
+_GEOMETRY_CACHE_SIZE = 8
 _LOCK = threading.Lock()
 _PREP_LOCK = threading.Lock()
 _ONGOING = date.max.toordinal()
@@ -87,18 +89,86 @@ class Changes:
 
 # -- preparation (once per scenario) --------------------------------------------------------
 
+class _UnitGeometry:
+    """What depends only on the units' shapes, the map's centre and its snap distance:
+    projected units, their index, whether they tile, and the memos of merged zones.
+
+    Shared by every scenario with the same units (each version of a workspace, a pack loaded
+    again): recording a change then reuses the geometry work of the version before.
+    """
+
+    def __init__(self, sc: Scenario, shared: np.ndarray):
+        self.proj = Projector(*sc.manifest.center)
+        self.tol = sc.manifest.snap_m
+        n = len(sc.units)
+        self.unit_geoms = np.asarray(sc.unit_geoms, dtype=object) if n else np.empty(0, object)
+        self.unit_proj = self.proj.forward(self.unit_geoms) if n else np.empty(0, object)
+        self.unit_tree = shapely.STRtree(self.unit_proj)
+        self.coverage = self._coverage_mask(shared)
+        self.unions: dict = {}  # merged (actor, status) groups, see zones.dissolve
+        self.zone_memo: dict = {}  # id(zone) -> (zone, projected, buffer)
+        self.grounds: dict = {}  # unit indexes -> their union (lon/lat, projected)
+
+    def _coverage_mask(self, shared: np.ndarray) -> bool | np.ndarray:
+        """True if all units tile; else a mask of the shared-table polygons if they tile."""
+        if is_coverage(self.unit_geoms):
+            return True
+        if shared.sum() > 1 and is_coverage(self.unit_geoms[shared]):
+            return shared
+        return False
+
+    def ground(self, idx: np.ndarray):
+        """``(lon/lat, projected)`` union of the units at ``idx`` (memoised)."""
+        key = idx.tobytes()
+        got = self.grounds.get(key)
+        if got is None:
+            if len(self.grounds) > 1024:  # bound the memo
+                self.grounds.clear()
+            lonlat = shapely.union_all(self.unit_geoms[idx])
+            got = (lonlat, self.proj.forward(lonlat))
+            self.grounds[key] = got
+        return got
+
+
+_GEOMETRY: OrderedDict = OrderedDict()  # key -> _UnitGeometry, least recently used first
+
+
+def _unit_geometry(sc: Scenario) -> _UnitGeometry:
+    """The scenario's :class:`_UnitGeometry`, shared with earlier scenarios whose units have
+    the same ids and exactly the same shapes (compared by a digest of their WKB)."""
+    shared = np.array([u not in sc.areas and u not in sc.point_units for u in sc.units],
+                      dtype=bool)
+    digest = hashlib.blake2b(digest_size=20)
+    for wkb in (shapely.to_wkb(np.asarray(sc.unit_geoms, dtype=object)) if len(sc.units)
+                else ()):
+        digest.update(b"\xff" * 8 if wkb is None else len(wkb).to_bytes(8, "little") + wkb)
+    key = (tuple(sc.manifest.center), float(sc.manifest.snap_m), tuple(sc.units),
+           shared.tobytes(), digest.digest())
+    geo = _GEOMETRY.get(key)
+    if geo is None:
+        geo = _GEOMETRY[key] = _UnitGeometry(sc, shared)
+        while len(_GEOMETRY) > _GEOMETRY_CACHE_SIZE:
+            _GEOMETRY.popitem(last=False)
+    else:
+        _GEOMETRY.move_to_end(key)
+    return geo
+
+
 class _Prepared:
     """Date-independent arrays and indexes for one scenario."""
 
     def __init__(self, sc: Scenario):
-        self.proj = Projector(*sc.manifest.center)
-        self.tol = sc.manifest.snap_m
-        n = len(sc.units)
+        geo = _unit_geometry(sc)
+        self.proj = geo.proj
+        self.tol = geo.tol
         self.unit_ids = np.array(sc.units, dtype=object)
-        self.unit_geoms = np.asarray(sc.unit_geoms, dtype=object) if n else np.empty(0, object)
-        self.unit_proj = self.proj.forward(self.unit_geoms) if n else np.empty(0, object)
-        self.unit_tree = shapely.STRtree(self.unit_proj)
-        self.coverage = self._coverage_mask(sc)
+        self.unit_geoms = geo.unit_geoms
+        self.unit_proj = geo.unit_proj
+        self.unit_tree = geo.unit_tree
+        self.coverage = geo.coverage
+        self.unions = geo.unions  # merged (actor, status) groups, see zones.dissolve
+        self.zone_memo = geo.zone_memo  # id(zone) -> (zone, projected, buffer)
+        self.geo = geo
         self.unit_names = np.array([sc.place_names.get(u, u) for u in sc.units], dtype=object)
         self.unit_pop = np.array([sc.place_population.get(u, -1) for u in sc.units],
                                  dtype=np.int64)
@@ -112,8 +182,6 @@ class _Prepared:
         arr = np.array(rows, dtype=np.int64).reshape(-1, 5)
         self.rec_unit, self.rec_start, self.rec_end, self.rec_rank, self.rec_idx = arr.T
         self.refs: dict[tuple[str, ...], str] = {}
-        self.unions: dict = {}  # merged (actor, status) groups, see zones.dissolve
-        self.zone_memo: dict = {}  # id(zone) -> (zone, projected, buffer)
         self.corridor_geoms = {c.id: sc.geometries.get(c.place) for c in sc.corridors}
         self.corridor_proj = {k: (self.proj.forward(g) if g is not None else None)
                               for k, g in self.corridor_geoms.items()}
@@ -123,15 +191,20 @@ class _Prepared:
             if g is not None and g.geom_type != "Point":
                 g = g.representative_point()
             self.crossing_pts[x.id] = g
-        self.siege_geoms = {}
-        for s in sc.sieges:
-            parts = [sc.geometries[u] for u in s.units if u in sc.geometries]
-            self.siege_geoms[s.id] = shapely.union_all(parts) if parts else shapely.Polygon()
-        self.siege_proj = {k: self.proj.forward(g) for k, g in self.siege_geoms.items()}
         # sieges drawn wholly from control units can be measured as held on a date
         self.siege_units = {s.id: np.array([index[u] for u in s.units], dtype=np.int64)
                             for s in sc.sieges if s.units and all(u in index for u in s.units)}
-        self.siege_held: dict = {}  # (siege id, held unit indexes) -> (lon/lat, projected)
+        self.siege_geoms, self.siege_proj = {}, {}
+        for s in sc.sieges:
+            idx = self.siege_units.get(s.id)
+            if idx is not None and all(sc.geometries.get(u) is sc.unit_geoms[i]
+                                       for u, i in zip(s.units, idx, strict=True)):
+                # the union of unit shapes only: shared with scenarios of the same units
+                self.siege_geoms[s.id], self.siege_proj[s.id] = geo.ground(idx)
+                continue
+            parts = [sc.geometries[u] for u in s.units if u in sc.geometries]
+            self.siege_geoms[s.id] = shapely.union_all(parts) if parts else shapely.Polygon()
+            self.siege_proj[s.id] = self.proj.forward(self.siege_geoms[s.id])
 
     def siege_ground(self, siege, unit_actor: np.ndarray, unit_status: np.ndarray):
         """``(lon/lat, projected)`` ground of ``siege`` on a date: its units still held by the
@@ -144,23 +217,7 @@ class _Prepared:
                    & np.isin(unit_actor[idx], list(siege.besieged))]
         if len(held) == 0 or len(held) == len(idx):
             return self.siege_geoms[siege.id], self.siege_proj[siege.id]
-        key = (siege.id, held.tobytes())
-        got = self.siege_held.get(key)
-        if got is None:
-            lonlat = shapely.union_all(self.unit_geoms[held])
-            got = (lonlat, self.proj.forward(lonlat))
-            self.siege_held[key] = got
-        return got
-
-    def _coverage_mask(self, sc: Scenario) -> bool | np.ndarray:
-        """True if all units tile; else a mask of the shared-table polygons if they tile."""
-        if is_coverage(self.unit_geoms):
-            return True
-        shared = np.array([u not in sc.areas and u not in sc.point_units for u in sc.units],
-                          dtype=bool)
-        if shared.sum() > 1 and is_coverage(self.unit_geoms[shared]):
-            return shared
-        return False
+        return self.geo.ground(held)
 
     def project_zones(self, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Projected zones and their touch buffers, memoised by zone object across dates."""
@@ -226,11 +283,16 @@ def _as_date(day: date | str) -> date:
     return day
 
 
-def state_at(sc: Scenario, day: date | str) -> State:
+def state_at(sc: Scenario, day: date | str, as_known_on=None) -> State:
     """The state of ``sc`` at ``day`` (a date or ``YYYY-MM-DD``).
 
-    Cached per date; the returned layers are copies, free to modify.
+    Cached per date; the returned layers are copies, free to modify. ``as_known_on`` (a date,
+    datetime or ``YYYY-MM-DD[THH:MM]``) gives the map as a workspace's team knew it then:
+    records entered, and corrections made, later are left out. A pack never changes, so
+    there it changes nothing.
     """
+    if as_known_on is not None and sc.workspace is not None:
+        sc = sc.workspace.scenario(as_known_on=as_known_on)
     day = _as_date(day)
     with _LOCK:  # the page may rerun in several threads at once
         cache: OrderedDict = sc.cache.setdefault("states", OrderedDict())
@@ -295,7 +357,7 @@ def _build_state(sc: Scenario, day: date) -> State:
                      "valid_to": b, "from_precision": r.interval.start_precision,
                      "to_precision": r.interval.end_precision, "sources": ";".join(r.sources),
                      "source_refs": prep.refs_for(sc, r.sources), "note": r.note,
-                     "record": f"control.csv row {r.row}"})
+                     "record": r.id or f"control.csv row {r.row}"})
     control = _gdf(rows, list(prep.unit_geoms[units]), CONTROL_COLUMNS)
 
     # zones: dissolve, then measure and test for encirclement in the equal-area CRS

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for the tests and runs them: the README's test command.
-# Installs Debian's chromium for the browser tests when it is missing (needs root and apt-get).
+# Installs Debian's chromium (browser tests) and postgresql + postgis (team-store tests) when
+# they are missing (needs root and apt-get).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,19 @@ if ! command -v chromium >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "chromium is missing: install Debian's 'chromium' package for the browser tests" >&2
+    exit 1
+  fi
+fi
+
+# PostgreSQL + PostGIS for the team-store tests (a throwaway cluster is started by the tests).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+    || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing postgresql and postgis for the team-store tests (apt-get)…" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgis >/dev/null
+  else
+    echo "PostgreSQL/PostGIS are missing: install Debian's 'postgresql' and 'postgis'" >&2
     exit 1
   fi
 fi

@@ -132,8 +132,9 @@ def read_isolated(path: Path, file: str, sniffed: Sniffed, name: str | None):
             raise
         reply = work / "reply.json"
         if not reply.exists():
-            log.warning("import reader for %s ended with %s: %s", file, proc.returncode,
-                        err.decode("utf-8", "replace")[-2000:])
+            # The child's traceback is for developers (logging at debug); users get one line.
+            log.debug("import reader for %s ended with %s: %s", file, proc.returncode,
+                      err.decode("utf-8", "replace")[-4000:])
             raise InputError(file, None, None, _death(proc.returncode, err, memory_mb))
         answer = json.loads(reply.read_text())
         if answer.get("error"):
@@ -156,6 +157,8 @@ def _death(code: int | None, err: bytes, memory_mb: int) -> str:
     text = err.decode("utf-8", "replace")
     if code == -signal.SIGXCPU or code == -signal.SIGKILL:
         return "reading used more CPU time than one import may; stopped"
+    if "No space left on device" in text or "File too large" in text:
+        return "the disk is full: the file could not be unpacked for reading; free some space"
     if "MemoryError" in text or "std::bad_alloc" in text or "Cannot allocate" in text:
         return (f"reading needs more memory than one import may use ({memory_mb} MB, "
                 "CORDON_IMPORT_MEMORY_MB); split the file")
