@@ -1,8 +1,10 @@
 """Cordon — the Streamlit page: widgets, state and layout only.
 
-Everything a command-line user would also want (loading packs, the state at a date, analysis,
-geocoding, export, drawing) lives in ``layers``, ``layers.draw`` and ``geo``; this file reads
-the URL and the widgets, asks those modules, and lays out the answers.
+Everything a command-line user would also want (loading packs and workspaces, the state at a
+date, analysis, geocoding, export, drawing, recording) lives in ``layers``, ``layers.draw`` and
+``geo``; this file reads the URL and the widgets, asks those modules, and lays out the answers.
+The workspace parts of the page (Fork to edit, As known on, the Record/History panel) are in
+``ui/workspace.py``, the "New workspace" tab (from a unit layer) in ``ui/new_workspace.py``.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import io
 import re
 import tempfile
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +29,9 @@ from layers.draw import summary as summaries
 from layers.draw.popups import md, safe_url
 from layers.draw.view import View, from_params
 from layers.io.errors import plain_words
+from layers.workspace import WorkspaceError
+from ui import new_workspace
+from ui import workspace as wsui
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SCENARIO = "aleppo-2016"
@@ -33,7 +40,7 @@ REPORT_CAP_MB = 5  # a .txt report; pasted text is what the browser can hold
 LONG_TEXT = 150_000  # characters: above this the geocoder works in pieces and shows a bar
 EXPORT_FORMATS = {"GeoJSON": "geojson", "GeoPackage": "gpkg", "KML": "kml", "CSV": "csv"}
 EXPORT_SUFFIX = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml", "csv": ".csv"}
-TABS = ("Report", "Over time", "Export", "My layers", "About the data")
+TABS = ("Report", "Over time", "Export", "My layers", "New workspace", "About the data")
 BASEMAPS = {"offline": "Offline outlines", "osm": "OpenStreetMap (online)",
             "satellite": "Satellite (online)"}
 
@@ -47,49 +54,72 @@ def _vendor() -> None:
 
 
 @st.cache_resource(show_spinner="Loading scenario…")
-def scenario(name: str):
+def pack(name: str):
     return layers.load_scenario(name)
 
 
+def scenario(name: str, known: str | None = None):
+    """A shipped pack, or a workspace of the store as it is now (or as known on ``known``)."""
+    if name in layers.list_scenarios():
+        return pack(name)
+    return wsui.load(name, known)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page shows: the view, its scenario and the key the caches know it by (the
+    pack's name; for a workspace its name, store and version, so an edit is a new key)."""
+
+    view: View
+    sc: Any
+
+    @property
+    def key(self) -> str:
+        ws = self.sc.workspace
+        if ws is None:
+            return self.view.scenario
+        return f"{ws.name}@{ws.backend.location}#{self.sc.version}"
+
+
+# Cached on ``key``; ``_sc`` (not hashed) is the scenario the key names.
 @st.cache_resource(show_spinner=False, max_entries=64)
-def state(name: str, day: str):
-    return layers.state_at(scenario(name), date.fromisoformat(day))
+def state(key: str, day: str, _sc):
+    return layers.state_at(_sc, date.fromisoformat(day))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def changed(name: str, day_a: str, day_b: str):
+def changed(key: str, day_a: str, day_b: str, _sc):
     """Units that changed hands between two dates, told in time order (earlier → later)
     whichever of the two dates the user set later."""
     first, last = sorted((date.fromisoformat(day_a), date.fromisoformat(day_b)))
-    return summaries.changed_units(layers.changes(scenario(name), first, last))
+    return summaries.changed_units(layers.changes(_sc, first, last))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def summary(name: str, day: str) -> dict:
-    return layers.summarize(scenario(name), date.fromisoformat(day))
+def summary(key: str, day: str, _sc) -> dict:
+    return layers.summarize(_sc, date.fromisoformat(day))
 
 
 @st.cache_data(show_spinner="Summarising the scenario over time…", max_entries=8)
-def history(name: str) -> pd.DataFrame:
-    start, end = scenario(name).window
-    return summaries.history(lambda d: summary(name, d.isoformat()), start, end)
+def history(key: str, _sc) -> pd.DataFrame:
+    start, end = _sc.window
+    return summaries.history(lambda d: summary(key, d.isoformat(), _sc), start, end)
 
 
-def context(name: str) -> draw.DrawContext:
-    sc = scenario(name)
-    key = f"draw-context-{name}"
-    if key not in sc.cache:  # the pack's own cache: built once per loaded scenario
+def context(sc) -> draw.DrawContext:
+    key = "draw-context"
+    if key not in sc.cache:  # the scenario's own cache: built once per loaded scenario
         sc.cache[key] = draw.DrawContext.for_scenario(sc)
     return sc.cache[key]
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def layer_collection(name: str, day: str, layer: str, actors: tuple[str, ...] | None,
-                     compare: str | None) -> dict:
+def layer_collection(key: str, day: str, layer: str, actors: tuple[str, ...] | None,
+                     compare: str | None, _sc) -> dict:
     """One layer at ``day`` as a GeoJSON dict (display geometry), cached per layer so a
     toggle only re-assembles cached pieces."""
-    moved = changed(name, compare, day) if layer == "changes" and compare else None
-    return draw.layer_features(state(name, day), context(name), [layer], actors=actors,
+    moved = changed(key, compare, day, _sc) if layer == "changes" and compare else None
+    return draw.layer_features(state(key, day, _sc), context(_sc), [layer], actors=actors,
                                changed=moved)[layer]
 
 
@@ -117,6 +147,8 @@ def load_view_from_url(names: list[str]) -> None:
         "_hidden": set(v.hidden_actors),
         "_view_loaded": True,
     })
+    if v.scenario not in layers.list_scenarios():  # "as known on" is for workspaces
+        wsui.seed_known(v.known)
 
 
 def on_scenario_change() -> None:
@@ -125,10 +157,25 @@ def on_scenario_change() -> None:
     st.session_state["_hidden"] = set()
 
 
-def sidebar(names: list[str]) -> View:
+def sidebar(packs: list[str], workspaces: list[str]) -> Shown:
     sb = st.sidebar
-    name = sb.selectbox("Scenario", names, key="scenario", on_change=on_scenario_change)
-    sc = scenario(name)
+    names = [*packs, *workspaces]
+    if st.session_state.get("scenario") not in names:  # e.g. a workspace deleted meanwhile
+        st.session_state["scenario"] = DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0]
+    name = sb.selectbox("Scenario", names, key="scenario", on_change=on_scenario_change,
+                        format_func=wsui.picker_label(workspaces),
+                        help="Packs are shipped reference data; workspaces are living "
+                             "scenarios kept in the store, where changes are recorded.")
+    known = wsui.known_box() if name in workspaces else None
+    if name in packs:
+        wsui.fork_box(name, packs)
+    try:
+        sc = scenario(name, known)
+    except WorkspaceError as err:  # e.g. as known on a day before the workspace was made
+        if known is None:
+            raise
+        sb.warning(f"{md(err)}; showing the workspace as it is now.")
+        known, sc = None, scenario(name)
     start, end = sc.window
     # Date widgets are keyed per scenario: each pack has its own window.
     for key, fallback in ((f"day:{name}", sc.default_date), (f"compare_day:{name}", start)):
@@ -152,7 +199,7 @@ def sidebar(names: list[str]) -> View:
         shown.append("changes")
     hidden = set(st.session_state.get("_hidden", set()))
     with sb.expander("Control by actor", expanded=False):
-        ctx = context(name)
+        ctx = context(sc)
         for aid in [*ctx.actors, draw.groups.CONTESTED, draw.groups.UNKNOWN]:
             label = md(ctx.actor_name(aid) if aid in ctx.actors else aid.capitalize())
             on = st.checkbox(label, value=aid not in hidden, key=f"actor_{name}_{aid}")
@@ -160,8 +207,10 @@ def sidebar(names: list[str]) -> View:
     hidden &= {*ctx.actors, draw.groups.CONTESTED, draw.groups.UNKNOWN}  # junk from a URL
     st.session_state["_hidden"] = hidden
     basemap = sb.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get, key="basemap")
-    return View(scenario=name, date=day, layers=tuple(k for k in draw.LAYERS if k in shown),
-                hidden_actors=tuple(sorted(hidden)), compare=compare, basemap=basemap)
+    view = View(scenario=name, date=day, layers=tuple(k for k in draw.LAYERS if k in shown),
+                hidden_actors=tuple(sorted(hidden)), compare=compare, basemap=basemap,
+                known=known)
+    return Shown(view, sc)
 
 
 def place_search() -> None:
@@ -307,8 +356,9 @@ def save_layer(name: str, gdf, source: str) -> str:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def stored_layer(path: str, name: str, changes: int):
     """A layer read from the working store (``changes`` keys the cache to its history);
-    raises ``userlayers.LayerProblem`` (not cached: it is tried again on the next run)."""
-    return userlayers.read_layer(layers.Store(path), name)
+    raises ``userlayers.LayerProblem`` (not cached: it is tried again on the next run).
+    ``path`` (the store as shown: a team store's password is masked) only keys the cache."""
+    return userlayers.read_layer(layers.Store(), name)
 
 
 def saved_layers_picker() -> None:
@@ -420,7 +470,8 @@ def add_upload(up) -> None:
                           for c in changes[:5]) + more)
 
 
-def export_box(view: View) -> None:
+def export_box(shown: Shown) -> None:
+    view = shown.view
     st.caption("Exports exactly what the map shows: visible layers at this date, the report's "
                "ticked places and your layers, with full geometry, sources and confidence.")
     label = st.selectbox("Format", list(EXPORT_FORMATS), key="export_fmt")
@@ -431,13 +482,13 @@ def export_box(view: View) -> None:
         if problem:  # the report's places are exported with the report as their source
             st.error(problem)
             return
-        day = view.date.isoformat()
-        moved = (changed(view.scenario, view.compare.isoformat(), day)
+        day, key, sc = view.date.isoformat(), shown.key, shown.sc
+        moved = (changed(key, view.compare.isoformat(), day, sc)
                  if view.compare is not None else None)
         try:
             sel = onscreen.selection(
-                layers.select, state(view.scenario, day), view.layers,
-                onscreen.visible_actors(context(view.scenario), view.hidden_actors),
+                layers.select, state(key, day, sc), view.layers,
+                onscreen.visible_actors(context(sc), view.hidden_actors),
                 changed=moved, mention_rows=kept_mentions(),
                 report=report_source(), user_layers=st.session_state.get("user_layers", {}))
             buffer = io.BytesIO()
@@ -446,21 +497,22 @@ def export_box(view: View) -> None:
         except ValueError as err:  # ExportError, SelectionError: one plain line
             st.error(md(err))
             return
-        st.session_state["_export"] = (fmt, onscreen_key(view), data)
+        st.session_state["_export"] = (fmt, onscreen_key(shown), data)
     ready = st.session_state.get("_export")
     # A prepared file is offered only while the map still shows what it holds.
-    if ready and ready[0] == fmt and ready[1] == onscreen_key(view):
+    if ready and ready[0] == fmt and ready[1] == onscreen_key(shown):
         st.download_button(f"Download {label}", ready[2], key="export_dl",
                            file_name=f"cordon-{view.scenario}-{view.date}{EXPORT_SUFFIX[fmt]}")
 
 
-def onscreen_key(view: View) -> tuple:
-    """What an export depends on: the view, the kept report places and source, the user's
-    layers (by identity: a re-uploaded layer is a new object)."""
+def onscreen_key(shown: Shown) -> tuple:
+    """What an export depends on: the view and the scenario's version, the kept report places
+    and source, the user's layers (by identity: a re-uploaded layer is a new object)."""
+    view = shown.view
     mentions = tuple((r.get("text"), r.get("name"), r.get("lat"), r.get("lon"))
                      for r in kept_mentions())
     user = tuple((k, id(v)) for k, v in st.session_state.get("user_layers", {}).items())
-    return (tuple(sorted(view.to_params().items())), mentions,
+    return (tuple(sorted(view.to_params().items())), shown.key, mentions,
             tuple(sorted(report_source().items())), user)
 
 
@@ -488,8 +540,8 @@ def report_source() -> dict:
             "url": st.session_state.get("report_url", "").strip(), "title": "Pasted report"}
 
 
-def population_box(view: View) -> None:
-    s = summary(view.scenario, view.date.isoformat())
+def population_box(shown: Shown) -> None:
+    s = summary(shown.key, shown.view.date.isoformat(), shown.sc)
     st.metric("Besieged population", summaries.population_short(s) or "unknown",
               help="Sum of the ranges reported for the sieges in force on this date.")
     cites = summaries.sources_list(summaries.population_sources(s))
@@ -501,8 +553,8 @@ def population_box(view: View) -> None:
         st.caption(md(context))
 
 
-def summary_panel(view: View) -> None:
-    s = summary(view.scenario, view.date.isoformat())
+def summary_panel(shown: Shown) -> None:
+    s = summary(shown.key, shown.view.date.isoformat(), shown.sc)
     left, right = st.columns(2)
     for col, title, table in ((left, "Ground held (km²)", summaries.area_table(s)),
                               (left, "Sieges", summaries.siege_table(s)),
@@ -514,11 +566,11 @@ def summary_panel(view: View) -> None:
             col.table(table.astype(str).map(md).set_index(table.columns[0]))
 
 
-def over_time(view: View) -> None:
-    df = history(view.scenario)
+def over_time(shown: Shown) -> None:
+    df = history(shown.key, shown.sc)
     pop = [c for c in df.columns if c.startswith("besieged")]
     area = [c for c in df.columns if c.endswith("km²")]
-    actors = scenario(view.scenario).actors.values()
+    actors = shown.sc.actors.values()
     if pop:
         st.markdown("**Besieged population (range)**")
         st.line_chart(df[pop], height=220, color=summaries.series_colours(pop, actors))
@@ -530,27 +582,44 @@ def over_time(view: View) -> None:
 
 
 # ------------------------------------------------------------------ the page
+#: Drawing order of the map's layers (bottom to top); the workspace layers (units without a
+#: record, the selection, what is being drawn) go between the state layers.
+DRAW_ORDER = ("units", "control", "changes", "sieges", "selection", "corridors", "crossings",
+              "events", "mentions", "user", "drawing")
+
+
 def main() -> None:
     _vendor()
-    names = layers.list_scenarios()
-    if not names:
+    packs = layers.list_scenarios()
+    workspaces, store_problem = wsui.workspace_names(packs)
+    if not packs and not workspaces:
         st.error("No scenario packs found in data/scenarios.")
         return
     try:
-        load_view_from_url(names)
-        view = sidebar(names)
+        load_view_from_url([*packs, *workspaces])
+        shown = sidebar(packs, workspaces)
     except layers.PackError as err:  # a broken pack: say which file and field, no traceback
         st.error(f"This scenario pack cannot be loaded: {md(err)}")
         return
+    except WorkspaceError as err:  # a workspace that cannot be read: one line
+        st.error(f"This workspace cannot be shown: {md(err)}")
+        return
+    view, sc, key = shown.view, shown.sc, shown.key
+    if store_problem:
+        st.sidebar.warning(md(store_problem))
     place_search()
     params = view.to_params()
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 
-    sc = scenario(view.scenario)
     st.title("Cordon")
-    st.caption(md(f"{sc.manifest.title} — {view.date:%d %B %Y}"))
-    col_map, col_side = st.columns([3, 1])
+    st.caption(md(f"{sc.manifest.title} — {view.date:%d %B %Y}"
+                  + (f" — as known on {wsui.shown_moment(view.known)}" if view.known else "")))
+    wsui.said("page")
+    panel = wsui.Panel(sc, view.known, view.date) if sc.workspace is not None else None
+    if panel is not None:
+        panel.take_clicks()  # before the widgets and layers the click changes are drawn
+    col_map, col_side = st.columns([3, 1] if panel is None else [5, 3])
     summary_area = st.container()
     # Tabs run before the map is drawn (into the columns above), so a report's places or a new
     # layer appear on the map in the same run. Only the open tab's content runs.
@@ -561,31 +630,40 @@ def main() -> None:
             report_box(view.date)
     with panes["Over time"]:
         if panes["Over time"].open:
-            over_time(view)
+            over_time(shown)
     with panes["Export"]:
         if panes["Export"].open:
-            export_box(view)
+            export_box(shown)
     with panes["My layers"]:
         if panes["My layers"].open:
             upload_box()
+    with panes["New workspace"]:
+        if panes["New workspace"].open:
+            new_workspace.tab(packs, UPLOAD_CAP_MB)
     with panes["About the data"]:
         if panes["About the data"].open:
             st.markdown(summaries.attribution(sc.manifest.attribution,
                                               HERE / "data" / "ATTRIBUTION.md"))
+    if panel is not None:
+        with col_side:
+            panel.render()  # the Record panel's selection drives the map's overlays below
 
-    actors_shown = onscreen.visible_actors(context(view.scenario), view.hidden_actors)
+    ctx = context(sc)
+    actors_shown = onscreen.visible_actors(ctx, view.hidden_actors)
     day, compare = view.date.isoformat(), view.compare.isoformat() if view.compare else None
-    data = {k: layer_collection(view.scenario, day, k,
-                                tuple(actors_shown) if k == "control" else None,
-                                compare if k == "changes" else None)
+    data = {k: layer_collection(key, day, k, tuple(actors_shown) if k == "control" else None,
+                                compare if k == "changes" else None, sc)
             for k in view.layers if k not in ("mentions", "user")}
     if "mentions" in view.layers:
         data["mentions"] = draw.groups.mention_features(kept_mentions())
     problems: list[str] = []
     if "user" in view.layers:
         data["user"], problems = user_collection()
+    if panel is not None:  # units with no record on the date are drawn faintly
+        data.update(panel.overlays(ctx, set(state(key, day, sc).control["id"])))
     groups = ([draw.tile_group(view.basemap)] if view.basemap in draw.TILES else [])
-    groups += draw.build_groups({k: v for k, v in data.items() if k in view.layers})
+    drawing = panel is not None and panel.click_mode() != "select"
+    groups += draw.build_groups({k: data[k] for k in DRAW_ORDER if k in data}, quiet=drawing)
     if st.session_state.get("_found"):  # the place searched for, on top of everything
         groups += draw.build_groups(
             {"search": draw.groups.mention_features(st.session_state["_found"])})
@@ -596,16 +674,21 @@ def main() -> None:
     with col_map:
         for line in problems:  # a layer that cannot be drawn says so; the map still shows
             st.error(md(line))
+        # In a workspace a click is sent back (to select units or draw); pans never are.
         st_folium(m, key="map", height=620, use_container_width=True,
-                  feature_group_to_add=groups, returned_objects=[],
+                  feature_group_to_add=groups,
+                  returned_objects=wsui.RETURNED if panel is not None else [],
                   center=centre, zoom=15 if centre else None)
+        if drawing:  # below the map: an element above it would make the page redraw the map
+            st.caption("Drawing: click the map to place points (see Record, beside the map); "
+                       "tooltips and popups are off meanwhile.")
     with col_side:
         st.markdown("**Legend**")
-        holding = [a["id"] for a in summary(view.scenario, day)["actors"] if a.get("zones")]
-        st.html(draw.legend_html(draw.legend_entries(context(view.scenario), view.layers,
-                                                     actors_shown, holding)))
-        population_box(view)
+        holding = [a["id"] for a in summary(key, day, sc)["actors"] if a.get("zones")]
+        st.html(draw.legend_html(draw.legend_entries(ctx, view.layers, actors_shown,
+                                                     holding)))
+        population_box(shown)
     with summary_area:
-        summary_panel(view)
+        summary_panel(shown)
 
 main()

@@ -116,9 +116,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--big", type=int, default=50_000, help="records of the synthetic workspace")
     args = ap.parse_args()
-    from tests import pgcluster
     from layers.workspace import create_workspace, qgis
     from layers.workspace.postgis import PostGISBackend
+    from tests import pgcluster
 
     print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
           f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d')}")
@@ -138,12 +138,13 @@ def main() -> None:
             create_workspace("ref", from_pack="aleppo-2016", store=admin)
             print("state_at / summarize, PostGIS beside GeoPackage:")
             compare(admin, gpkg, "ref", args.runs)
-            try:
+            if args.big:
+                import random
+
                 from benchmarks.workspace_bench import synthetic_records
-            except ImportError:
-                synthetic_records = None
-            if synthetic_records is not None and args.big:
-                recs = synthetic_records(args.big)
+
+                recs = synthetic_records("big", 1000, max(1, args.big // 1000), 200,
+                                         random.Random(7))
                 create_workspace("big", records=recs, store=gpkg)
                 create_workspace("big", records=recs, store=admin)
                 compare(admin, gpkg, "big", args.runs)

@@ -37,6 +37,10 @@ LAYER_LABELS = {
     "events": "Events",
     "mentions": "Report places",
     "user": "My layers",
+    # Workspaces only (not toggles): clickable units, the selection, what is being drawn.
+    "units": "Units without a record",
+    "selection": "Selected",
+    "drawing": "Being drawn",
 }
 #: Pseudo-actor keys for ground that no single actor controls.
 CONTESTED, UNKNOWN = "contested", "unknown"
@@ -500,6 +504,39 @@ def user_features(layers: Mapping[str, Any], max_fields: int = 6,
     return _collection(features)
 
 
+def unit_features(units: Mapping[str, tuple[Any, dict]], skip: Iterable[str] = ()) -> dict:
+    """Units (``id -> (name, display geometry)``) drawn faintly, so a workspace shows what
+    there is to click; those in ``skip`` (with a record on the date: the control layer draws
+    them) are left out."""
+    off = set(skip)
+    return _collection([
+        _feature(geom, dict(st.PICK_STYLE), tooltip_html(name, "no record on this date"),
+                 popup_data(name, [("Status", "no record on this date"), ("Place id", uid)]),
+                 id=uid)
+        for uid, (name, geom) in units.items() if uid not in off])
+
+
+def selection_features(units: Mapping[str, tuple[Any, dict]]) -> dict:
+    """The selected units (``id -> (name, display geometry)``), outlined on top."""
+    return _collection([
+        _feature(geom, dict(st.SELECTED_STYLE), tooltip_html(name, "selected"), None, id=uid)
+        for uid, (name, geom) in units.items()])
+
+
+def drawing_features(points: Sequence[Sequence[float]], *, line: bool) -> dict:
+    """Points clicked so far (``[lon, lat]``) for a new corridor (``line``: joined by a dashed
+    line) or crossing (one point)."""
+    features = []
+    if line and len(points) >= 2:
+        features.append(_feature(shapely.LineString([tuple(p) for p in points]),
+                                 dict(st.DRAW_LINE_STYLE), "being drawn", id="_line"))
+    for i, (lon, lat) in enumerate(points):
+        features.append(_feature(shapely.Point(float(lon), float(lat)),
+                                 dict(st.DRAW_POINT_STYLE),
+                                 f"point {i + 1}" if line else "new crossing", id=f"_p{i + 1}"))
+    return _collection(features)
+
+
 def layer_features(
     state: Any,
     ctx: DrawContext,
@@ -558,7 +595,9 @@ def geojson_layer(collection: Mapping[str, Any], name: str, **options: Any) -> f
     if not isinstance(collection, Mapping):
         raise TypeError(f"a FeatureCollection dict is needed, not {type(collection).__name__}")
     collection, name, options = inert(dict(collection)), inert(name), inert(options)
-    marker = folium.CircleMarker(radius=4)
+    # Filled: folium's default is hollow, which per-feature point styles (a crossing layer
+    # with several statuses, strong and weak report places) would otherwise inherit.
+    marker = folium.CircleMarker(radius=4, fill=True)
     feats = collection["features"]
     first = feats[0]["properties"].get("style") if feats else None
     if first is not None and all(f["properties"].get("style") == first for f in feats):
@@ -567,12 +606,19 @@ def geojson_layer(collection: Mapping[str, Any], name: str, **options: Any) -> f
             for f in feats]}
         marker.options = dict(first)  # already Leaflet's camelCase option names
         options["style"] = dict(first)
+    if options.get("interactive") is False:  # points too: they take the marker's options
+        marker.options = {**marker.options, "interactive": False}
     return folium.GeoJson(collection, name=name, marker=marker, on_each_feature=BIND_JS,
                           **options)
 
 
-def build_groups(collections: Mapping[str, dict]) -> list[folium.FeatureGroup]:
-    """Wrap each non-empty collection in a named FeatureGroup (for ``feature_group_to_add``)."""
+def build_groups(collections: Mapping[str, dict], *, quiet: bool = False
+                 ) -> list[folium.FeatureGroup]:
+    """Wrap each non-empty collection in a named FeatureGroup (for ``feature_group_to_add``).
+
+    ``quiet``: no tooltips, popups or clicks on any feature (while the user draws on the map,
+    a click is a point, not a question about what lies under it).
+    """
     groups = []
     for key, collection in collections.items():
         if not collection["features"]:
@@ -580,6 +626,7 @@ def build_groups(collections: Mapping[str, dict]) -> list[folium.FeatureGroup]:
         for f in collection["features"]:
             f["properties"].setdefault("layer", key)
         group = folium.FeatureGroup(name=escape(LAYER_LABELS.get(key, key)))
-        geojson_layer(collection, LAYER_LABELS.get(key, key)).add_to(group)
+        extra = {"interactive": False} if quiet else {}
+        geojson_layer(collection, LAYER_LABELS.get(key, key), **extra).add_to(group)
         groups.append(group)
     return groups

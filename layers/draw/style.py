@@ -111,3 +111,13 @@ def point_style(kind: str, status: str | None = None, *, low_confidence: bool = 
 
 
 USER_STYLE = {"color": "#0b3d5c", "weight": 2, "fillColor": "#56B4E9", "fillOpacity": 0.3}
+
+#: Workspaces: units without a record on the date (clickable, faint), the units selected for
+#: recording (a thick black edge, no fill: a wash would change the holder's colour), and what
+#: is being drawn (points clicked so far, and the line through them) in reddish purple.
+PICK_STYLE = {"color": "#999999", "weight": 0.6, "opacity": 0.8, "fillColor": "#ffffff",
+              "fillOpacity": 0.05, "dashArray": "2 3"}
+SELECTED_STYLE = {"color": "#000000", "weight": 4.5, "opacity": 1, "fill": False}
+DRAW_LINE_STYLE = {"color": "#CC79A7", "weight": 5, "opacity": 1, "dashArray": "8 5"}
+DRAW_POINT_STYLE = {"radius": 7, "color": "#000000", "weight": 2, "fillColor": "#CC79A7",
+                    "fillOpacity": 1}

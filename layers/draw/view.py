@@ -1,25 +1,30 @@
 """What the page shows, as plain values that round-trip through the URL.
 
 ``?scenario=aleppo-2016&date=2016-09-15&layers=control,sieges&compare=2016-08-01`` opens the
-same view for anyone with the link. Bad or out-of-window values fall back to the scenario's
-defaults rather than failing.
+same view for anyone with the link; ``&known=2016-11-27T14:30`` shows a workspace as its team
+knew it then (UTC). Bad or out-of-window values fall back to the scenario's defaults rather
+than failing.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from .groups import LAYERS
 
 #: Layers on when the URL does not say.
 DEFAULT_LAYERS = ("control", "sieges", "corridors", "crossings", "events", "mentions", "user")
+#: "As known on": a day, or a day and a time of day (UTC), as the URL and the sidebar write it.
+KNOWN_RE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?))?")
 
 
 @dataclass(frozen=True)
 class View:
-    """The page's view state: scenario, date, visible layers, hidden actors, comparison date."""
+    """The page's view state: scenario, date, visible layers, hidden actors, comparison date,
+    basemap, and (workspaces only) the moment the map is shown as known on."""
 
     scenario: str
     date: date
@@ -27,6 +32,7 @@ class View:
     hidden_actors: tuple[str, ...] = ()
     compare: date | None = None
     basemap: str = "offline"
+    known: str | None = None
 
     def to_params(self) -> dict[str, str]:
         """Query parameters for this view (empty values left out)."""
@@ -38,7 +44,22 @@ class View:
             out["compare"] = self.compare.isoformat()
         if self.basemap != "offline":
             out["basemap"] = self.basemap
+        if self.known:
+            out["known"] = self.known
         return out
+
+
+def known_value(text: object) -> str | None:
+    """``text`` as an "as known on" value (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS[.f]]``,
+    UTC) when it is one, else ``None``."""
+    m = KNOWN_RE.fullmatch(str(text or "").strip().replace(" ", "T").rstrip("Z"))
+    if m is None:
+        return None
+    try:
+        datetime.fromisoformat(m.group(0))
+    except ValueError:
+        return None
+    return m.group(0)
 
 
 def _day(text: str | None, window: tuple[date, date]) -> date | None:
@@ -71,6 +92,9 @@ def from_params(
         Callables: scenario name -> ``(start, end)`` dates / its default date.
     basemaps
         Accepted basemap keys.
+
+    ``known`` is kept when it is a well-formed moment; whether the scenario is a workspace
+    (packs never change, so they ignore it) is the page's to decide.
     """
     names = list(scenarios)
     scenario = params.get("scenario")
@@ -94,5 +118,6 @@ def from_params(
         hidden_actors=hidden,
         compare=compare,
         basemap=basemap if basemap in set(basemaps) else "offline",
+        known=known_value(params.get("known")),
     )
 

@@ -1,0 +1,1 @@
+"""Parts of the Streamlit page too large for app.py (UI code only; logic lives in layers/)."""
