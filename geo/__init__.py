@@ -79,11 +79,18 @@ def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None,
         if progress is not None and base:
             progress(base / len(text))
         spans, demonym_ccs = recognise(chunk, index, words)
+        # a name repeated many times mostly has one kind and confidence: worked out once
+        # (spans of one name share their candidate tuple, kept alive by ``spans``)
+        scores: dict[tuple, tuple[str, float]] = {}
         for sp, rec, certainty in resolve(spans, demonym_ccs):
-            kind = rec.kind if rec.kind in _KIND_OUT else "site"
-            conf = round(_detection(sp) * certainty, 3)
+            skey = (id(sp.cands), sp.ntok, sp.initial, sp.common, sp.in_org, rec.kind,
+                    certainty)
+            hit = scores.get(skey)
+            if hit is None:
+                kind = rec.kind if rec.kind in _KIND_OUT else "site"
+                hit = scores[skey] = (kind, round(_detection(sp) * certainty, 3))
             out.append(Mention(base + sp.start, base + sp.end, sp.surface, sp.qualifier,
-                               rec.name, rec.lat, rec.lon, kind, rec.country, conf,
+                               rec.name, rec.lat, rec.lon, hit[0], rec.country, hit[1],
                                rec.source))
         if demonyms:
             for sp in spans:

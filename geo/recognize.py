@@ -15,9 +15,10 @@ sentence or naming only small places, and weak names inside organisation names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from geo.gazetteer import Index, Record
+from geo.normalize import _HAS_ARABIC as _ARABIC_CHAR  # the test fold() branches on
 from geo.normalize import drop_article, fold, plain
 from geo.stopwords import WordLists
 
@@ -34,6 +35,13 @@ _AR_RUN = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]+"
 _ARTICLES = frozenset("al el ash as ad ar an at az es ez ed ul".split())
 _CONNS = frozenset(_CONN[3:-1].split("|")) | {"'s", "’s"}
 _MAXN = 6
+_UNSEEN = object()
+# Articles fold() rewrites when a hyphen follows ("ash-" → "al "), and "el" before a blank.
+_HYPHEN_ARTICLES = frozenset("al el ul ol ash as ad adh ar an at ath az es esh ed er en et ez"
+                             .split())
+#: With this many tokens in one text, the index's first words of multi-word names are read
+#: (once per process) to skip the n-grams that cannot be names (see ``_alone``).
+HEADS_MIN_TOKENS = 8_000
 
 _DIR = (r"(?:north|south|east|west|northern|southern|eastern|western|north-?east(?:ern)?|"
         r"north-?west(?:ern)?|south-?east(?:ern)?|south-?west(?:ern)?|central|rural|greater|"
@@ -102,7 +110,7 @@ class Span:
     tok_i: int = 0  # first and last token of the span in its run
     tok_j: int = 0  # an unknown capitalised word touches the span inside its run
     demonym: str | None = None  # ISO code when the span is a demonym
-    notes: list[str] = field(default_factory=list)
+    arabic: bool = False  # found by the Arabic-script matcher
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -132,6 +140,32 @@ def _is_big(cands: tuple[tuple[Record, int], ...]) -> bool:
 
 
 _FREE = re.compile(rf"^{_DIR}$", re.I)
+
+
+def _loose_cached(text: str, toks: list, sp: Span, words: WordLists, memo: dict) -> bool:
+    """:func:`_loose`, once for all spans with the same neighbouring tokens and gaps."""
+    i, j = sp.tok_i, sp.tok_j
+    a = toks[i - 1][0] if i else sp.start
+    b = toks[j + 1][1] if j + 1 < len(toks) else sp.end
+    key = (text[a:b], i > 0, sp.start - a, sp.end - sp.start)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = (_loose(text, toks, sp, words), sp.loose_left)
+    else:
+        sp.loose_left = hit[1]
+    return hit[0]
+
+
+_LEADS: dict[int, tuple[WordLists, frozenset[str]]] = {}
+
+
+def _demonym_leads(words: WordLists) -> frozenset[str]:
+    """The first tokens of the demonyms of more than one token ("South" of "South Sudanese")."""
+    hit = _LEADS.get(id(words))
+    if hit is None or hit[0] is not words:
+        leads = frozenset(t[0] for t in map(_TOK.findall, words.demonyms) if len(t) > 1)
+        hit = _LEADS[id(words)] = (words, leads)
+    return hit[1]
 
 
 def _loose(text: str, toks: list, sp: Span, words: WordLists) -> bool:
@@ -168,54 +202,129 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     words : WordLists
         Stop lists and demonyms.
     """
+    # runs of (kind, tokens); kind 0: Latin, 1: Arabic script, 2: Latin with Arabic letters.
+    # Tokens are found in place: _TOK looks neither behind its start nor past a run's end.
     runs: list[tuple[int, list[tuple[int, int, str]]]] = []
-    keys: set[str] = set()
+    ntoks = 0
     for m in _RUN.finditer(text):
-        base = m.start()
-        toks = [(base + t.start(), base + t.end(), t.group()) for t in _TOK.finditer(m.group())]
-        runs.append((0, toks))
-        _ngram_keys(text, toks, keys)
+        toks = [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, m.start(), m.end())]
+        runs.append((2 if _ARABIC_CHAR.search(text, m.start(), m.end()) else 0, toks))
+        ntoks += len(toks)
     for m in _AR_RUN.finditer(text):
-        base = m.start()
-        toks = [(base + t.start(), base + t.end(), t.group()) for t in _TOK.finditer(m.group())]
+        toks = [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, m.start(), m.end())]
         runs.append((1, toks))
-        _ngram_keys(text, toks, keys, arabic=True)
+        ntoks += len(toks)
+    heads = index.heads(load=ntoks >= HEADS_MIN_TOKENS)
+    keys: set[str] = set()
+    # The n-grams and the longest match from a token depend only on the text of the window of
+    # up to _MAXN tokens that starts there (and the kind of run), so a window seen before in
+    # this text is not done again: a name repeated ten thousand times costs one lookup, not
+    # ten thousand. ``windows`` maps (kind, window) to what ``_alone`` says of it.
+    windows: dict[tuple[int, str], tuple[bool, bool]] = {}
+    for kind, toks in runs:
+        _ngram_keys(text, toks, kind, keys, windows, heads if kind != 2 else None)
     found = index.find(keys)
 
     persons: set[str] = set()
     person_spans: list[tuple[int, int]] = []
     spans: list[Span] = []
     demonym_ccs: set[str] = set()
-    for arabic, toks in runs:
-        if arabic:
-            spans.extend(_match_arabic(text, toks, found))
+    best_memo: dict[tuple[int, str], tuple | None] = {}
+    loose_memo: dict[tuple, tuple[bool, bool]] = {}
+    leads = _demonym_leads(words)
+    for kind, toks in runs:
+        if kind == 1:
+            spans.extend(_match_arabic(text, toks, found, best_memo, windows))
             continue
         before = len(person_spans)
         _people(text, toks, words, found, persons, person_spans)
         in_org = any(t[2] in words.org for t in toks)
-        matched = _match_run(text, toks, found, words, in_org, demonym_ccs)
+        matched = _match_run(text, toks, kind, found, words, leads, in_org, demonym_ccs,
+                             best_memo, windows)
+        run_persons = person_spans[before:]  # in text order, not overlapping
+        k = 0
         for sp in matched:
-            if any(a <= sp.start < b for a, b in person_spans[before:]):
-                continue
+            while k < len(run_persons) and run_persons[k][1] <= sp.start:
+                k += 1
+            if k < len(run_persons) and run_persons[k][0] <= sp.start:
+                continue  # inside a person's name
             if sp.demonym is None:
-                sp.loose = _loose(text, toks, sp, words)
+                sp.loose = _loose_cached(text, toks, sp, words, loose_memo)
             spans.append(sp)
     out = []
+    keep_memo: dict[tuple, tuple] = {}
     for sp in spans:
-        if sp.demonym is None and not _keep(text, sp, words, persons):
+        if sp.demonym is None and not _keep_cached(text, sp, words, persons, keep_memo):
             continue
         out.append(sp)
-    out.sort(key=lambda sp: sp.start)  # Arabic-script runs were matched after the Latin ones
-    return out, demonym_ccs
+    return _disjoint(out), demonym_ccs
 
 
-def _ngram_keys(text: str, toks: list, keys: set[str], arabic: bool = False) -> None:
+def _disjoint(spans: list[Span]) -> list[Span]:
+    """The spans in text order with no two overlapping: the earliest start wins, then the
+    longest, then the Arabic-script matcher's span. A Latin run can hold Arabic-script words
+    ("Al-دمشق") that the Arabic-script runs find as well, so one stretch of text could
+    otherwise give two mentions."""
+    n_arabic = sum(sp.arabic for sp in spans)
+    if 0 < n_arabic < len(spans):  # names from both matchers: merge them into text order
+        spans.sort(key=lambda sp: (sp.start, sp.start - sp.end, not sp.arabic))
+    out: list[Span] = []
+    end = -1
+    for sp in spans:
+        if sp.start >= end:
+            out.append(sp)
+            end = sp.end
+    return out
+
+
+def _alone(text: str, toks: list, i: int, heads: frozenset[str] | None,
+           arabic: bool) -> tuple[bool, bool]:
+    """Whether no n-gram of two or more tokens from token ``i`` can be a key of the index:
+    (as it stands, with its first letter dropped as an Arabic prefix و ب ل ف).
+
+    Only said when it is sure: the key of such an n-gram then begins with the key of token
+    ``i`` and a blank, and that word begins no multi-word key (``heads``). That holds when a
+    blank (or a hyphen, in Latin script) follows the token, the next token has a key, and
+    the folding rules cannot touch the first word: in Latin script both tokens are ASCII
+    letters and the first is no article (``fold`` rewrites "el-", "ash-"… and "el"), and the
+    run holds no Arabic letter (``fold`` would treat the whole n-gram as Arabic script).
+    """
+    if heads is None or i + 1 >= len(toks):
+        return False, False
+    t, u = toks[i][2], toks[i + 1][2]
+    after = text[toks[i][1]]
+    if arabic:
+        if after not in " \t" or not fold(u):
+            return False, False
+        key = fold(t)
+        whole = bool(key) and key not in heads
+        if len(t) > 3 and t[0] in "وبلف":
+            key = fold(t[1:])
+            return whole, bool(key) and key not in heads
+        return whole, False
+    if after not in " \t-" or not (t.isascii() and t.isalpha() and u.isascii()
+                                   and u.isalpha()) or t.lower() in _HYPHEN_ARTICLES:
+        return False, False
+    key = fold(t)
+    return key != "al" and key not in heads, False  # "al …" is also looked up bare
+
+
+def _ngram_keys(text: str, toks: list, kind: int, keys: set[str],
+                windows: dict[tuple[int, str], tuple[bool, bool]],
+                heads: frozenset[str] | None) -> None:
+    """Add the keys of the n-grams of a run to ``keys``; note each new window in ``windows``."""
+    arabic = kind == 1
     n = len(toks)
     for i in range(n):
         w = toks[i][2]
         if not arabic and (w in _CONNS and w not in _ARTICLES):
             continue
-        for j in range(i, min(n, i + _MAXN)):
+        stop = min(n, i + _MAXN)
+        wkey = (kind, text[toks[i][0]:toks[stop - 1][1]])
+        if wkey in windows:
+            continue  # same text, same tokens, same keys
+        alone, alone_cut = windows[wkey] = _alone(text, toks, i, heads, arabic)
+        for j in range(i, i + 1 if alone else stop):
             last = toks[j][2]
             if not arabic and (last in _CONNS or last.lower() in _ARTICLES):
                 continue
@@ -224,7 +333,8 @@ def _ngram_keys(text: str, toks: list, keys: set[str], arabic: bool = False) -> 
             bare = drop_article(key)
             if bare:
                 keys.add(bare)
-            if arabic and len(w) > 3 and w[0] in "وبلف":
+        if arabic and len(w) > 3 and w[0] in "وبلف":
+            for j in range(i, i + 1 if alone_cut else stop):
                 keys.add(fold(text[toks[i][0] + 1:toks[j][1]]))
 
 
@@ -240,8 +350,10 @@ def _lookup(found: dict, key: str) -> tuple[tuple[Record, int], ...]:
     return ()
 
 
-def _match_run(text: str, toks: list, found: dict, words: WordLists, in_org: bool,
-               demonym_ccs: set[str]) -> list[Span]:
+def _match_run(text: str, toks: list, kind: int, found: dict, words: WordLists,
+               leads: frozenset[str], in_org: bool, demonym_ccs: set[str],
+               memo: dict[tuple[int, str], tuple | None],
+               windows: dict[tuple[int, str], tuple[bool, bool]]) -> list[Span]:
     out: list[Span] = []
     n = len(toks)
     i = 0
@@ -250,55 +362,88 @@ def _match_run(text: str, toks: list, found: dict, words: WordLists, in_org: boo
         if w in _CONNS and w not in _ARTICLES:
             i += 1
             continue
-        best = None
-        for j in range(min(n, i + _MAXN) - 1, i - 1, -1):
-            last = toks[j][2]
-            if last in _CONNS or last.lower() in _ARTICLES:
-                continue
-            start, end = toks[i][0], toks[j][1]
-            surface = text[start:end]
-            dem = words.demonyms.get(surface)
-            if dem:
-                demonym_ccs.add(dem)
-                best = Span(start, end, surface, "", (), j - i + 1, demonym=dem, tok_i=i,
-                            tok_j=j)
-                break
-            cands = _lookup(found, fold(surface))
-            if cands:
-                best = Span(start, end, surface, fold(surface), cands, j - i + 1, tok_i=i,
-                            tok_j=j)
-                break
+        stop = min(n, i + _MAXN)
+        base = toks[i][0]
+        mkey = (kind, text[base:toks[stop - 1][1]])
+        best = memo.get(mkey, _UNSEEN)
+        if best is _UNSEEN:
+            alone = windows[mkey][0] and w not in leads  # not even a demonym of two words
+            best = memo[mkey] = _best_latin(text, toks, i, stop, found, words, alone)
         if best is None:
             i += 1
             continue
-        best.in_org = in_org
-        out.append(best)
-        i = next(k for k in range(i, n + 1) if k == n or toks[k][0] >= best.end)
+        dj, length, surface, key, cands, dem = best
+        j = i + dj
+        if dem:
+            demonym_ccs.add(dem)
+        out.append(Span(base, base + length, surface, key, cands, dj + 1, in_org=in_org,
+                        tok_i=i, tok_j=j, demonym=dem))
+        i = j + 1  # the first token after the span
     return out
 
 
-def _match_arabic(text: str, toks: list, found: dict) -> list[Span]:
+def _best_latin(text: str, toks: list, i: int, stop: int, found: dict, words: WordLists,
+                alone: bool) -> tuple | None:
+    """The longest name (or demonym) from token ``i``: (last token - i, length, surface,
+    key, candidates, demonym country), or None. ``alone``: only token ``i`` itself can be
+    one (see ``_alone``), so the longer n-grams are not tried."""
+    start = toks[i][0]
+    for j in range(i if alone else stop - 1, i - 1, -1):
+        last = toks[j][2]
+        if last in _CONNS or last.lower() in _ARTICLES:
+            continue
+        end = toks[j][1]
+        surface = text[start:end]
+        dem = words.demonyms.get(surface)
+        if dem:
+            return j - i, end - start, surface, "", (), dem
+        key = fold(surface)
+        cands = _lookup(found, key)
+        if cands:
+            return j - i, end - start, surface, key, cands, None
+    return None
+
+
+def _match_arabic(text: str, toks: list, found: dict,
+                  memo: dict[tuple[int, str], tuple | None],
+                  windows: dict[tuple[int, str], tuple[bool, bool]]) -> list[Span]:
     out: list[Span] = []
     n = len(toks)
     i = 0
     while i < n:
-        best = None
-        for j in range(min(n, i + _MAXN) - 1, i - 1, -1):
-            start, end = toks[i][0], toks[j][1]
-            cands = _lookup(found, fold(text[start:end]))
-            if not cands and len(toks[i][2]) > 3 and toks[i][2][0] in "وبلف":
-                start += 1
-                cands = _lookup(found, fold(text[start:end]))
-            cands = tuple(c for c in cands if c[0].pop >= 1000 or c[0].kind != "city")
-            if cands and (end - start) >= 3:
-                best = Span(start, end, text[start:end], fold(text[start:end]), cands, j - i + 1)
-                break
+        stop = min(n, i + _MAXN)
+        base = toks[i][0]
+        mkey = (1, text[base:toks[stop - 1][1]])
+        best = memo.get(mkey, _UNSEEN)
+        if best is _UNSEEN:
+            best = memo[mkey] = _best_arabic(text, toks, i, stop, found, *windows[mkey])
         if best is None:
             i += 1
             continue
-        out.append(best)
-        i = next(k for k in range(i, n + 1) if k == n or toks[k][0] >= best.end)
+        dj, skip, length, surface, key, cands = best
+        out.append(Span(base + skip, base + skip + length, surface, key, cands, dj + 1,
+                        arabic=True))
+        i += dj + 1  # the first token after the span
     return out
+
+
+def _best_arabic(text: str, toks: list, i: int, stop: int, found: dict, alone: bool,
+                 alone_cut: bool) -> tuple | None:
+    """The longest name from Arabic-script token ``i`` (a one-letter prefix و ب ل ف may be
+    dropped): (last token - i, letters skipped, length, surface, key, candidates), or None.
+    ``alone``, ``alone_cut``: what ``_alone`` says of the token."""
+    for j in range(stop - 1, i - 1, -1):
+        start, end = toks[i][0], toks[j][1]
+        # (an n-gram that cannot be a key is not in ``found``: not worth folding)
+        cands = () if alone and j > i else _lookup(found, fold(text[start:end]))
+        if not cands and len(toks[i][2]) > 3 and toks[i][2][0] in "وبلف":
+            start += 1
+            cands = () if alone_cut and j > i else _lookup(found, fold(text[start:end]))
+        cands = tuple(c for c in cands if c[0].pop >= 1000 or c[0].kind != "city")
+        if cands and (end - start) >= 3:
+            surface = text[start:end]
+            return j - i, start - toks[i][0], end - start, surface, fold(surface), cands
+    return None
 
 
 _PARTICLES = frozenset("al el de da di du van von der den bin ibn abu ben la le del della dos das"
@@ -358,6 +503,46 @@ def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[s
             strong, pop = _best_strength(cands)
             if not strong and pop < 100_000:
                 persons.add(w)
+
+
+# How far _keep looks around a span (its farthest look-behind is 40 characters, its
+# look-ahead 60), apart from the sentence start and "of" after a feature word.
+_BEFORE = 40
+_AFTER = 60
+
+
+def _keep_cached(text: str, sp: Span, words: WordLists, persons: set[str],
+                 memo: dict) -> bool:
+    """:func:`_keep`, done once for all spans of the same name in the same surroundings.
+
+    ``_keep`` reads the span's surface and candidates (the same for the same surface from the
+    same matcher), the cues set before it, up to ``_BEFORE`` characters before and ``_AFTER``
+    after the span, whether a sentence starts there, whether "of" follows a feature word and
+    whether the words are known persons: with all that alike, the verdict, the cues it sets
+    and the person it may add are alike too, and are copied instead of worked out again.
+    """
+    s, start, end = sp.surface, sp.start, sp.end
+    if sp.ntok == 1:
+        person = s in persons
+        of_next = s in words.feature and _OF_NEXT.match(text, end) is not None
+    else:
+        person = all(t in persons for t in s.split())
+        of_next = False
+    key = (s, sp.arabic, sp.ntok, sp.in_org, sp.loose, sp.loose_left, person, of_next,
+           _sentence_initial(text, start), text[max(0, start - _BEFORE):start],
+           text[end:end + _AFTER])
+    hit = memo.get(key)
+    if hit is None:
+        keep = _keep(text, sp, words, persons)
+        added = sp.ntok == 1 and not person and s in persons
+        hit = memo[key] = (keep, added, sp.cands, sp.initial, sp.common, sp.qualifier,
+                           sp.kind_cue, sp.comma_next, sp.cue_end)
+        return keep
+    keep, added, sp.cands, sp.initial, sp.common, sp.qualifier, sp.kind_cue, \
+        sp.comma_next, sp.cue_end = hit
+    if added:
+        persons.add(s)
+    return keep
 
 
 def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:

@@ -83,12 +83,19 @@ class Context:
     def __init__(self, spans: list[Span], demonym_ccs: set[str]) -> None:
         self.demonym_ccs = demonym_ccs
         cc: Counter[str] = Counter()
+        # spans of one name share their candidate tuple: its likeliest reading is found once
+        likeliest: dict[tuple[str, int], str | None] = {}
         for sp in spans:  # first pass: names whose likeliest reading is a country
             if sp.cands:
-                rec, how = max(sp.cands, key=lambda c: prior(c[0]) + name_score(c[0], c[1],
-                                                                                 sp.surface))
-                if rec.kind == "country":
-                    cc[rec.country] += 1
+                lkey = (sp.surface, id(sp.cands))
+                if lkey in likeliest:
+                    country = likeliest[lkey]
+                else:
+                    rec, how = max(sp.cands, key=lambda c: prior(c[0]) + name_score(
+                        c[0], c[1], sp.surface))
+                    country = likeliest[lkey] = rec.country if rec.kind == "country" else None
+                if country is not None:
+                    cc[country] += 1
         self._set_countries(cc)
         self.admin1: set[str] = set()
         self.admin1_cc: Counter[str] = Counter()  # confidently placed divisions per country
@@ -135,9 +142,9 @@ class Context:
         self.own = points
         self.near.clear()
         self.far.clear()
-        for lat, lon in points.values():
-            self.near[(math.floor(lat), math.floor(lon))] += 1
-            self.far[(math.floor(lat / 5), math.floor(lon / 5))] += 1
+        for (lat, lon), k in Counter(points.values()).items():  # a repeated place once
+            self.near[(math.floor(lat), math.floor(lon))] += k
+            self.far[(math.floor(lat / 5), math.floor(lon / 5))] += k
 
     def _count(self, cells: Counter, lat: float, lon: float, size: float, idx: int) -> int:
         ci, cj = math.floor(lat / size), math.floor(lon / size)
@@ -198,6 +205,9 @@ class Context:
         return s
 
 
+_UNSEEN = object()
+
+
 def _city_twins(sp: Span) -> list[Record]:
     return [r for r, h in sp.cands if r.kind == "city" and r.pop >= 10_000 and h != 2]
 
@@ -215,32 +225,40 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
     places = [sp for sp in spans if sp.demonym is None]
     # context-free part of each candidate's score, once per distinct name; the weakest
     # candidates of very common names ("Paris": 50 records) are dropped before the context
+    # (worked out when a span is scored, not for the repeats the memo below answers)
     static_of: dict[tuple, list[tuple[float, Record, int]]] = {}
-    static: list[list[tuple[float, Record, int]]] = []
-    for sp in places:
-        skey = (sp.surface, sp.key, sp.kind_cue)
-        row = static_of.get(skey)
-        if row is None:
-            row = static_of[skey] = _static(sp)
-        static.append(row)
     result: list = []
+    n = len(places)
+    # a repeated name without an admin cue gets the same answer: long texts stay linear. The
+    # memo key of each span, or None for one in an admin cue ("Paris, Texas"), is the same in
+    # both rounds.
+    mkeys: list[tuple | None] = []
+    for i, sp in enumerate(places):
+        nxt = places[i + 1] if i + 1 < n else None
+        prv = places[i - 1] if i else None
+        cue = sp.comma_next and nxt is not None and nxt.start == sp.end + 2 or \
+            prv is not None and prv.comma_next and sp.start == prv.end + 2
+        mkeys.append(None if cue else (sp.surface, sp.key, sp.kind_cue, sp.ntok))
     for rnd in range(2):
         result = []
-        # a repeated name without an admin cue gets the same answer: long texts stay linear
         memo: dict[tuple, tuple | None] = {}
         for i, sp in enumerate(places):
-            nxt = places[i + 1] if i + 1 < len(places) else None
+            mkey = mkeys[i]
+            cue = mkey is None
+            if not cue:
+                hit = memo.get(mkey, _UNSEEN)
+                if hit is not _UNSEEN:
+                    result.append(None if hit is None else (sp, hit[0], hit[1]))
+                    continue
+            nxt = places[i + 1] if i + 1 < n else None
             prv = places[i - 1] if i else None
-            cue = nxt is not None and sp.comma_next and nxt.start == sp.end + 2 or \
-                prv is not None and prv.comma_next and sp.start == prv.end + 2
-            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok)
-            if not cue and mkey in memo:
-                hit = memo[mkey]
-                result.append(None if hit is None else (sp, hit[0], hit[1]))
-                continue
-            maxpop = max(r.pop for _s, r, _h in static[i])
+            skey = (sp.surface, sp.key, sp.kind_cue)
+            row = static_of.get(skey)
+            if row is None:
+                row = static_of[skey] = _static(sp)
+            maxpop = max(r.pop for _s, r, _h in row)
             scored = [(s + ctx.score(rec, sp, nxt, i, maxpop, prv), rec, how)
-                      for s, rec, how in static[i]]
+                      for s, rec, how in row]
             scored.sort(key=lambda t: -t[0])
             top, best, how = scored[0]
             if _weak(sp, best, how, ctx):

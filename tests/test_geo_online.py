@@ -6,6 +6,9 @@ Every test talks to a canned geopy adapter (geopy's adapter injection); none use
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -258,6 +261,70 @@ def test_provider_tries_again_after_a_pause(tmp_path):
     clock.now += RETRY_AFTER_SECONDS
     provider.geocode("Other Town")
     assert len(adapter.calls) == 2 and not provider.failed  # the service is asked again
+
+
+def test_domain_and_scheme_from_arguments_or_environment(monkeypatch):
+    provider = NominatimProvider(domain="127.0.0.1:8", scheme="http")
+    assert provider.geocoder.api == "http://127.0.0.1:8/search"
+    monkeypatch.setenv("CORDON_NOMINATIM_DOMAIN", "http://nominatim.example.org:8080/")
+    assert NominatimProvider().geocoder.api == "http://nominatim.example.org:8080/search"
+    monkeypatch.setenv("CORDON_NOMINATIM_DOMAIN", "nominatim.example.org")
+    assert NominatimProvider().geocoder.api == "https://nominatim.example.org/search"
+    monkeypatch.setenv("CORDON_NOMINATIM_SCHEME", "http")
+    assert NominatimProvider().geocoder.api == "http://nominatim.example.org/search"
+
+
+class SilentServer:
+    """A TCP server on a free loopback port that accepts connections and never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections.append(conn)  # held open, never read from or answered
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        for conn in self.connections:
+            conn.close()
+        self.sock.close()
+
+
+def test_a_silent_server_costs_one_short_try(monkeypatch, tmp_path, caplog):
+    """geopy's HTTP adapter used to retry below the rate limiter (3 tries × 5 s); now a
+    lookup is one connection and gives up within the deadline, with no result and no error."""
+    for var in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(var, raising=False)
+        monkeypatch.delenv(var.upper(), raising=False)
+    server = SilentServer()
+    try:
+        provider = NominatimProvider(domain=f"127.0.0.1:{server.port}", scheme="http",
+                                     cache=JsonCache(tmp_path / "nominatim.json"))
+        t0 = time.monotonic()
+        with caplog.at_level("WARNING"):
+            assert provider.geocode("Tell Qarqur") == []
+        elapsed = time.monotonic() - t0
+        time.sleep(1.0)  # a hidden retry would connect right after the first timeout
+        connections = len(server.connections)
+    finally:
+        server.close()
+    assert elapsed < 6.0, f"{elapsed:.1f} s"
+    assert connections == 1
+    assert provider.failed and "continuing offline" in caplog.text
 
 
 def test_garbage_reply_is_a_failure_not_a_crash(tmp_path):

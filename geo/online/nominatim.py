@@ -8,6 +8,14 @@ found" — is kept in ``<cache dir>/nominatim.json``. After the first failure
 (no network, timeout, refusal, malformed reply) the provider stops asking for
 :data:`RETRY_AFTER_SECONDS`, so a run without network costs one timeout, not one
 per name, and a long-lived process (the web page) tries again later.
+
+A request is one try with one deadline (:data:`DEFAULT_TIMEOUT` seconds for
+everything: name resolution, connection, reply). geopy's default HTTP adapter
+(requests) retries twice below geopy, whatever the rate limiter's
+``max_retries`` says, so a silent server used to cost three timeouts; here that
+adapter is built without retries and every request runs under a deadline that
+also covers what the socket timeout does not (a slow name server, a reply that
+trickles in).
 """
 
 from __future__ import annotations
@@ -15,14 +23,18 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from geopy.adapters import BaseSyncAdapter, RequestsAdapter, URLLibAdapter
+from geopy.exc import GeocoderTimedOut
+
 from geo.online.base import Candidate, Provider
 from geo.online.cache import JsonCache, cache_dir
 
-__all__ = ["NominatimProvider", "DEFAULT_USER_AGENT", "MIN_DELAY_SECONDS"]
+__all__ = ["NominatimProvider", "DEFAULT_TIMEOUT", "DEFAULT_USER_AGENT", "MIN_DELAY_SECONDS"]
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +45,8 @@ DEFAULT_USER_AGENT = "cordon/0.1 (siege and humanitarian access mapping; geo onl
 LIMIT = 5
 #: After a failure, no request for this long.
 RETRY_AFTER_SECONDS = 300.0
+#: Seconds one request may take in all; it is tried once.
+DEFAULT_TIMEOUT = 3.0
 
 # OSM class/type → our kinds. Order matters: the first rule that matches wins.
 _TYPE_KIND = {
@@ -100,6 +114,59 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def http_adapter(**kwargs: Any) -> BaseSyncAdapter:
+    """geopy's requests adapter without retries (urllib's, which never retries, without
+    requests). ``kwargs`` are geopy's adapter arguments (``proxies``, ``ssl_context``)."""
+    if RequestsAdapter.is_available:
+        return RequestsAdapter(max_retries=0, **kwargs)
+    return URLLibAdapter(**kwargs)
+
+
+class DeadlineAdapter(BaseSyncAdapter):
+    """Run each request of another geopy adapter in a worker thread and give up after
+    ``seconds`` in all, whatever the request is doing (resolving the name, connecting,
+    reading a reply that never ends). The abandoned thread ends at its own socket timeout.
+
+    Parameters
+    ----------
+    inner : BaseSyncAdapter
+        The adapter that does the request.
+    seconds : float
+        Deadline per request.
+    """
+
+    def __init__(self, inner: BaseSyncAdapter, seconds: float) -> None:
+        super().__init__(proxies=None, ssl_context=None)
+        self.inner = inner
+        self.seconds = float(seconds)
+
+    def get_json(self, url: str, *, timeout: float, headers: dict) -> Any:
+        """The decoded JSON reply, or geopy's ``GeocoderTimedOut`` past the deadline."""
+        return self._call(self.inner.get_json, url, timeout=timeout, headers=headers)
+
+    def get_text(self, url: str, *, timeout: float, headers: dict) -> str:
+        """The text reply, or geopy's ``GeocoderTimedOut`` past the deadline."""
+        return self._call(self.inner.get_text, url, timeout=timeout, headers=headers)
+
+    def _call(self, fn: Callable[..., Any], url: str, **kwargs: Any) -> Any:
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["value"] = fn(url, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name="cordon-nominatim", daemon=True)
+        worker.start()
+        worker.join(self.seconds)
+        if worker.is_alive():
+            raise GeocoderTimedOut(f"no reply within {self.seconds:g} s")
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+
 class NominatimProvider(Provider):
     """geopy's Nominatim with a user agent, a ≥ 1 s rate limit and a disk cache.
 
@@ -108,15 +175,21 @@ class NominatimProvider(Provider):
     user_agent : str, optional
         Defaults to ``CORDON_USER_AGENT`` or :data:`DEFAULT_USER_AGENT`.
     domain : str, optional
-        Nominatim host; defaults to ``CORDON_NOMINATIM_DOMAIN`` or the public server.
+        Nominatim host (``host[:port]``, or a URL ``http://host:port`` that also sets the
+        scheme); defaults to ``CORDON_NOMINATIM_DOMAIN`` or the public server.
+    scheme : str, optional
+        ``"https"`` or ``"http"``; defaults to ``CORDON_NOMINATIM_SCHEME``, the domain's URL
+        scheme, or https.
     timeout : float
-        Seconds per request.
+        Seconds one request may take in all (one try, no retries; default
+        :data:`DEFAULT_TIMEOUT`).
     min_delay_seconds : float
         Delay between requests; raised to :data:`MIN_DELAY_SECONDS` if lower.
     cache : JsonCache, optional
         Defaults to ``<cache dir>/nominatim.json``.
     adapter_factory : callable, optional
-        geopy adapter factory (tests inject a canned-reply adapter here).
+        geopy adapter factory (tests inject a canned-reply adapter here); its adapter runs
+        under the deadline too. Default: :func:`http_adapter`.
     clock, sleep : callable, optional
         Time source and sleep used by the rate limiter (tests use a fake clock).
     """
@@ -128,7 +201,8 @@ class NominatimProvider(Provider):
         *,
         user_agent: str | None = None,
         domain: str | None = None,
-        timeout: float = 5.0,
+        scheme: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
         min_delay_seconds: float = MIN_DELAY_SECONDS,
         cache: JsonCache | None = None,
         adapter_factory: Callable[..., Any] | None = None,
@@ -143,10 +217,17 @@ class NominatimProvider(Provider):
                            or DEFAULT_USER_AGENT)
         kwargs: dict[str, Any] = {"user_agent": self.user_agent, "timeout": timeout}
         domain = domain or os.environ.get("CORDON_NOMINATIM_DOMAIN", "").strip()
+        scheme = scheme or os.environ.get("CORDON_NOMINATIM_SCHEME", "").strip().lower()
+        url = re.match(r"(https?)://(.+)$", domain, re.I)
+        if url:
+            scheme = scheme or url.group(1).lower()
+            domain = url.group(2)
         if domain:
-            kwargs["domain"] = domain
-        if adapter_factory is not None:
-            kwargs["adapter_factory"] = adapter_factory
+            kwargs["domain"] = domain.rstrip("/")
+        if scheme:
+            kwargs["scheme"] = scheme  # geopy refuses anything but http and https
+        inner = adapter_factory or http_adapter
+        kwargs["adapter_factory"] = lambda **kw: DeadlineAdapter(inner(**kw), timeout)
         self.geocoder = Nominatim(**kwargs)
         self.cache = cache if cache is not None else JsonCache(cache_dir() / "nominatim.json")
         self.requests = 0
