@@ -20,6 +20,7 @@ same engine.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import threading
@@ -33,6 +34,10 @@ from layers.workspace.backend import (
     Transaction,
     WorkspaceError,
 )
+
+# psycopg warns "error ignored terminating <Pipeline>" when a connection drops mid-batch; the
+# user gets our one-line message about it instead.
+logging.getLogger("psycopg").setLevel(logging.ERROR)
 
 SCHEMA_VERSION = 1
 ROLES = ("viewer", "editor", "admin")
