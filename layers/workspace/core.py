@@ -416,12 +416,7 @@ class Workspace:
         status = _choice(status, CONTROL_STATUS, "status")
         if status == "controlled" and not actor:
             raise WorkspaceError("control needs --actor (or --status contested|unknown)")
-        start_d, end_d = _day(start, "--from"), _day(end, "--to")
-        if end_d is not None and end_d <= start_d:
-            raise WorkspaceError(f"--to {end_d} is not after --from {start_d}")
-        _choice(precision, PRECISION, "--precision")
-        _choice(confidence, CONFIDENCE, "--confidence")
-        srcs = _sources(sources)
+        start_d, end_d, srcs = _dated(start, end, precision, confidence, sources)
         ids: list[str] = []
 
         def compose(cur, sc):
@@ -477,12 +472,7 @@ class Workspace:
                       sources: Iterable[str], confidence: str = "medium", note: str = "",
                       by: str | None = None, base: int | None = None) -> tuple[str, list[str]]:
         """Record a corridor's or crossing's status from ``start`` (a new version of it)."""
-        start_d, end_d = _day(start, "--from"), _day(end, "--to")
-        if end_d is not None and end_d <= start_d:
-            raise WorkspaceError(f"--to {end_d} is not after --from {start_d}")
-        _choice(precision, PRECISION, "--precision")
-        _choice(confidence, CONFIDENCE, "--confidence")
-        srcs = _sources(sources)
+        start_d, end_d, srcs = _dated(start, end, precision, confidence, sources)
 
         def compose(cur, sc):
             notes: list[str] = []
@@ -657,6 +647,19 @@ def _value(text: Any) -> Any:
     except ValueError:
         return text
     return value if not isinstance(value, str) else text
+
+
+def _dated(start, end, precision: str, confidence: str, sources: Iterable[str]
+           ) -> tuple[dt.date, dt.date | None, list[str]]:
+    """The checks every dated record shares: (from, to, sources)."""
+    start_d, end_d = _day(start, "--from"), _day(end, "--to")
+    if start_d is None:
+        raise WorkspaceError("--from is missing (a date YYYY-MM-DD)")
+    if end_d is not None and end_d <= start_d:
+        raise WorkspaceError(f"--to {end_d} is not after --from {start_d}")
+    _choice(precision, PRECISION, "--precision")
+    _choice(confidence, CONFIDENCE, "--confidence")
+    return start_d, end_d, _sources(sources)
 
 
 def _sources(sources: Iterable[str]) -> list[str]:
