@@ -605,14 +605,9 @@ class Panel:
             st.session_state["hist_target"] = list(targets)[-1]
         target = st.selectbox("History of", list(targets), key="hist_target",
                               format_func=targets.get)
-        try:
-            rows = self.ws.history(place=target)
-        except WorkspaceError as err:
-            st.error(md(err))
+        rows = self._known_rows(lambda: self.ws.history(place=target))
+        if rows is None:
             return
-        if self.known:
-            bound = known_on(self.known)
-            rows = [r for r in rows if r["recorded_at"] <= bound]
         entries = wsd.history_entries(self.sc, rows)
         st.caption(md(f"{len(entries)} versions, newest first"
                       + (f", as known on {shown_moment(self.known)}" if self.known else "")
@@ -680,15 +675,23 @@ class Panel:
         s["fix_reason"], s["fix_record"] = "", None
         say("history", "ok", f"Retracted {rid}; it stays in the history.")
 
-    def feed_tab(self) -> None:
+    def _known_rows(self, fetch) -> list[dict] | None:
+        """History rows from ``fetch()``, only those recorded by the "as known on" moment;
+        None (after showing the error) when the workspace cannot answer."""
         try:
-            rows = self.ws.feed(limit=30)
+            rows = fetch()
         except WorkspaceError as err:
             st.error(md(err))
-            return
+            return None
         if self.known:
             bound = known_on(self.known)
             rows = [r for r in rows if r["recorded_at"] <= bound]
+        return rows
+
+    def feed_tab(self) -> None:
+        rows = self._known_rows(lambda: self.ws.feed(limit=30))
+        if rows is None:
+            return
         if not rows:
             st.caption("No edits since the workspace was made.")
             return
