@@ -3,10 +3,14 @@
 Usage::
 
     .venv/bin/python benchmarks/geoparse_eval.py [--runs 5] [--errors N] [--skip-timing]
-        [--dev PATH]
+        [--dev PATH ...] [--own]
 
 ``--dev`` scores another development set in the same JSONL schema (default: GeoVirus in
-``../shared/eval``), e.g. our own ``benchmarks/data/cordon-news-dev.jsonl``.
+``../shared/eval``), e.g. our own ``benchmarks/data/cordon-news-dev.jsonl``; give it several
+times to score several sets. ``--own`` scores every set of ``benchmarks/data`` (news, Arabic
+local news, situation reports, wire copy; see ``benchmarks/data/README.md``), each on its own:
+the sets are different genres and one figure over all of them would hide which genre fails.
+Timing, when asked for, runs on the first set only.
 
 Scoring follows ``../shared/eval/README.md``: a prediction matches a gold toponym when their
 spans overlap (one-to-one, greedy in text order); detection precision = matched predictions /
@@ -44,6 +48,8 @@ sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "eval" / "geovirus.jsonl"
 SEED = SHARED / "seed" / "aleppo-ceasefire-2016-09.txt"
+OWN_SETS = tuple(ROOT / "benchmarks" / "data" / f"cordon-{name}-dev.jsonl"
+                 for name in ("news", "arabic", "sitrep", "wire"))
 
 
 def load_docs(path: Path = DEV) -> list[dict]:
@@ -197,25 +203,25 @@ def main() -> None:
     ap.add_argument("--skip-timing", action="store_true")
     ap.add_argument("--build", action="store_true", help="also time an index build")
     ap.add_argument("--seed", action="store_true", help="print the seed report's mentions")
-    ap.add_argument("--dev", type=Path, default=DEV,
-                    help="development set (JSONL, schema of ../shared/eval/README.md)")
+    ap.add_argument("--dev", type=Path, action="append",
+                    help="development set (JSONL, schema of ../shared/eval/README.md); "
+                         "repeat to score several")
+    ap.add_argument("--own", action="store_true",
+                    help="score each of the project's own sets in benchmarks/data")
     args = ap.parse_args()
-    dev: Path = args.dev
-    if not dev.is_file():
-        hint = " (needs ../shared)" if dev == DEV else ""
-        sys.exit(f"geoparse_eval: {dev}: development set not found{hint}")
-    try:
-        docs = load_docs(dev)
-        for d in docs:
-            for g in d["toponyms"]:
-                if d["text"][g["start"]:g["end"]] != g["name"]:
-                    raise ValueError(f"document {d['id']}: toponym {g['name']!r} offsets")
-    except (ValueError, KeyError, TypeError) as exc:
-        sys.exit(f"geoparse_eval: {dev}: not a development set: {exc}")
+    devs: list[Path] = (args.dev or []) + (list(OWN_SETS) if args.own else [])
+    devs = devs or [DEV]
+    sets = [(dev, _load_checked(dev)) for dev in devs]
     import geo
 
     geo.geoparse("Paris")  # builds the index if needed, before anything is timed
-    result = {"dev": str(dev), "accuracy": score(docs, args.errors)}
+    results = []
+    for dev, docs in sets:
+        if args.errors and len(sets) > 1:
+            print(f"== {dev.name}", file=sys.stderr)
+        results.append({"dev": str(dev), "accuracy": score(docs, args.errors)})
+    dev, docs = sets[0]
+    result = results[0]
     if not args.skip_timing:
         result["throughput_chars_per_s"] = round(throughput(docs, args.runs))
         result["throughput_first_pass_chars_per_s"] = round(statistics.median(
@@ -228,7 +234,23 @@ def main() -> None:
         result["index_build_s"] = round(build_time(), 1)
     if args.seed and SEED.exists():
         result["seed"] = seed_report()
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+    print(json.dumps(result if len(results) == 1 else results, indent=2, ensure_ascii=False))
+
+
+def _load_checked(dev: Path) -> list[dict]:
+    """Read a development set, or exit with one line saying what is wrong with it."""
+    if not dev.is_file():
+        hint = " (needs ../shared)" if dev == DEV else ""
+        sys.exit(f"geoparse_eval: {dev}: development set not found{hint}")
+    try:
+        docs = load_docs(dev)
+        for d in docs:
+            for g in d["toponyms"]:
+                if d["text"][g["start"]:g["end"]] != g["name"]:
+                    raise ValueError(f"document {d['id']}: toponym {g['name']!r} offsets")
+    except (ValueError, KeyError, TypeError) as exc:
+        sys.exit(f"geoparse_eval: {dev}: not a development set: {exc}")
+    return docs
 
 
 if __name__ == "__main__":

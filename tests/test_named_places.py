@@ -1,4 +1,4 @@
-"""Named places of the 2016 sieges (data/places/named-places.geojson).
+"""Named places: the 2016 sieges and current operations (data/places/named-places.geojson).
 
 These are the places scenario packs and the geocoder point at: a record a user sees on the map
 must say where its coordinates come from and how sure they are.
@@ -16,9 +16,19 @@ PLACES_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
 NAMED = PLACES_DIR / "named-places.geojson"
 KINDS = {"country", "admin1", "admin2", "admin3", "city", "neighbourhood", "road", "crossing",
          "site", "region"}
-# Syria's extent (WGS84) with a small margin for border crossings.
-SYRIA_LAT = (32.25, 37.40)
-SYRIA_LON = (35.60, 42.45)
+# Rough country extents (WGS84: lat range, lon range) with a margin for border crossings.
+EXTENTS = {
+    "SY": ((32.25, 37.40), (35.60, 42.45)),
+    "SD": ((8.5, 22.5), (21.5, 39.0)),
+    "TD": ((7.0, 23.5), (13.0, 24.5)),
+    "PS": ((31.20, 31.62), (34.20, 34.58)),  # the Gaza Strip and its crossings
+    "JO": ((29.1, 33.4), (34.9, 39.4)),
+    "UA": ((44.3, 52.4), (22.1, 40.3)),
+    "BD": ((20.6, 26.7), (88.0, 92.7)),
+    "HT": ((18.0, 20.1), (-74.5, -71.6)),
+    "YE": ((12.0, 19.0), (42.5, 54.0)),
+}
+ARABIC_NAMED = {"SY", "SD", "PS", "JO", "YE"}  # countries where an Arabic name is expected
 
 
 def _features() -> list[dict]:
@@ -52,8 +62,10 @@ def test_every_place_is_sourced_and_typed(feat):
     p = feat["properties"]
     sources = _sources()
     assert p["kind"] in KINDS
-    assert p["name"] and p["name_ar"]
-    assert p["country"] == "SY"
+    assert p["name"]
+    assert p["country"] in EXTENTS
+    if p["country"] in ARABIC_NAMED:
+        assert p["name_ar"], "an Arabic-speaking country's place without its Arabic name"
     assert p["sources"], "a place without a source"
     missing = [s for s in p["sources"] if s not in sources]
     assert not missing, f"sources not in data/places/sources.json: {missing}"
@@ -63,10 +75,11 @@ def test_every_place_is_sourced_and_typed(feat):
 
 
 @pytest.mark.parametrize("feat", _features(), ids=lambda f: f["properties"]["id"])
-def test_coordinates_lie_in_syria(feat):
+def test_coordinates_lie_in_their_country(feat):
+    (lat0, lat1), (lon0, lon1) = EXTENTS[feat["properties"]["country"]]
     for lon, lat in _coords(feat["geometry"]):
-        assert SYRIA_LAT[0] <= lat <= SYRIA_LAT[1], (lat, lon)
-        assert SYRIA_LON[0] <= lon <= SYRIA_LON[1], (lat, lon)
+        assert lat0 <= lat <= lat1, (lat, lon)
+        assert lon0 <= lon <= lon1, (lat, lon)
 
 
 def test_places_lie_in_their_governorate():
@@ -87,7 +100,7 @@ def test_places_lie_in_their_governorate():
         for lon, lat in _coords(feat["geometry"]):
             assert govs[p["parent"]].distance(Point(lon, lat)) <= slack_deg, p["id"]
         checked += 1
-    assert checked == len(_features())
+    assert checked == sum(f["properties"]["country"] == "SY" for f in _features())
 
 
 def test_lines_have_distinct_points():

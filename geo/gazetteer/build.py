@@ -9,6 +9,9 @@ Inputs (all shipped with the install):
 - The project's place table (``geo.places.load_places``): countries and first-level divisions at
   GeoNames' points, Syria's admin units by p-code, Aleppo's neighbourhood units and alias groups,
   named places of the 2016 sieges.
+- ``data/places/world-admin2.csv``: GeoNames' second-level divisions outside the US and Syria
+  (kind ``admin2``; points made from their towns, see ``scripts/build_admin2.py``), by their
+  names, their names without the type word ("Hadiya" of "Hadiya Zone") and their variants.
 - ``data/geo/us-counties.csv`` (US counties at GeoNames' points, by their full names),
   ``data/geo/regions.csv`` (regions, seas, rivers) and ``data/geo/aliases.csv`` (abbreviations
   and common names: "U.S.", "Britain", "DRC").
@@ -40,7 +43,7 @@ from geo.normalize import drop_article, fold
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA_GEO = ROOT / "data" / "geo"
 DATA_PLACES = ROOT / "data" / "places"
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "10"
 
 _LATIN = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff\u2019]+$")
 _ARABIC = re.compile(r"^[\u0600-\u06ff\s]+$")
@@ -247,10 +250,18 @@ def _add_project(w: _Writer, places: dict) -> None:
                 w.alias(rid, nm)
             else:
                 w.name(rid, nm, 1, derived)
+                # "Donetska Oblast" is written "Donetska oblast": the adjective alone names it
+                if p.kind == "admin1" and nm.lower().endswith(" oblast") and i:
+                    stem = nm[:-7].strip()
+                    if stem and " " not in stem and stem.lower().endswith("ka"):
+                        w.name(rid, stem, 1, derived)
         if p.kind == "admin1" and p.country == "US" and admin1.startswith("US."):
             w.alias(rid, admin1[3:])  # postal code: "Buffalo, NY"
         if p.name_ar:
             w.name(rid, p.name_ar, 1)
+            # Arabic writes a name with or without its article ("الشيخ سعيد", "شيخ سعيد")
+            ar = p.name_ar.strip()
+            w.name(rid, ar[2:] if ar.startswith("ال") and len(ar) > 4 else "ال" + ar, 1)
 
 
 def _add_regions(w: _Writer) -> None:
@@ -289,6 +300,24 @@ def _add_us_counties(w: _Writer) -> None:
                 w.name(rid, alt, 1)
 
 
+def _add_admin2(w: _Writer) -> None:
+    """GeoNames' second-level divisions (``data/places/world-admin2.csv``)."""
+    path = DATA_PLACES / "world-admin2.csv"
+    if not path.exists():
+        return
+    for row in _read_csv(path):
+        cc = row["country_code"]
+        a1 = row["admin1_code"]
+        rid = w.place(f"geonames:{row['geonameid']}", row["name"], "admin2", cc,
+                      f"{cc}.{a1}" if a1 else "", float(row["latitude"]),
+                      float(row["longitude"]), int(row["population"] or 0), None, 0)
+        arab = cc in _ARAB_COUNTRIES
+        w.name(rid, row["name"], 0, arab)
+        for v in (row.get("variants") or "").split(";"):
+            if v:
+                w.name(rid, v, 1, arab)
+
+
 def _add_aliases(w: _Writer) -> None:
     for row in _read_csv(DATA_GEO / "aliases.csv"):
         rid = w.by_source.get(row["target"].strip())
@@ -308,6 +337,18 @@ def _mark_capitals(con: sqlite3.Connection) -> None:
             con.execute("""UPDATE places SET capital = 1 WHERE rid = (SELECT rid FROM places
                            WHERE kind = 'city' AND country = ? AND name = ?
                            ORDER BY pop DESC LIMIT 1)""", (cc, cap))
+
+
+#: The tables of an index file (the world index, and each user gazetteer's file).
+TABLES_SQL = """
+    PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+    CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
+    CREATE TABLE places(rid INTEGER PRIMARY KEY, source TEXT, name TEXT, kind TEXT,
+        country TEXT, admin1 TEXT, lat REAL, lon REAL, pop INTEGER, name_ar TEXT,
+        curated INTEGER, capital INTEGER DEFAULT 0);
+    CREATE TABLE names(key TEXT, rid INTEGER, how INTEGER, PRIMARY KEY(key, rid))
+        WITHOUT ROWID;
+"""
 
 
 def build(path: Path, places: dict | None = None, progress: bool = True) -> Path:
@@ -333,15 +374,7 @@ def build(path: Path, places: dict | None = None, progress: bool = True) -> Path
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     con = sqlite3.connect(tmp)
-    con.executescript("""
-        PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
-        CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
-        CREATE TABLE places(rid INTEGER PRIMARY KEY, source TEXT, name TEXT, kind TEXT,
-            country TEXT, admin1 TEXT, lat REAL, lon REAL, pop INTEGER, name_ar TEXT,
-            curated INTEGER, capital INTEGER DEFAULT 0);
-        CREATE TABLE names(key TEXT, rid INTEGER, how INTEGER, PRIMARY KEY(key, rid))
-            WITHOUT ROWID;
-    """)
+    con.executescript(TABLES_SQL)
     global _ALIAS_TARGETS
     _ALIAS_TARGETS = _alias_targets()
     w = _Writer(con)
@@ -352,6 +385,7 @@ def build(path: Path, places: dict | None = None, progress: bool = True) -> Path
     _add_regions(w)
     _add_cities(w)
     _add_us_counties(w)
+    _add_admin2(w)
     say(f"{w.rid} places read")
     _add_aliases(w)
     w.flush()

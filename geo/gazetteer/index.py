@@ -4,6 +4,10 @@ The index lives in the cache directory (``$CORDON_CACHE``, default ``~/.cache/co
 ``geo-index-<hash>.sqlite``; the hash covers the builder's schema version and the size and time
 of every input file, so a changed place table or package version builds a fresh index. Opening
 costs a few milliseconds; lookups batch many keys into one query.
+
+User gazetteers (``geo.gazetteer.user``) are separate files beside it; every lookup checks the
+list of them (one ``stat``) and, when it changed, opens the new list and forgets its cached
+answers, so an added or removed gazetteer counts from the next lookup on, in every process.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.gazetteer import build as _build
+from geo.gazetteer import registry as _registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,9 @@ class Record:
     name_ar: str | None
     curated: bool
     capital: bool = False
+    #: A bonus for the resolver to add to the record's prior (``geo.resolve.prior``): user
+    #: gazetteers' places get ``geo.gazetteer.overlay.USER_BOOST`` to win in their own region.
+    boost: float = 0.0
 
 
 def cache_dir() -> Path:
@@ -70,6 +78,25 @@ class Index:
         self._records: dict[int, Record] = {}
         self._countries: dict[str, Record | None] = {}
         self._heads: frozenset[str] | None = None
+        self._user_sig: tuple | None = None
+        self._overlay = None  # geo.gazetteer.overlay.Overlay of the user gazetteers, or None
+        self._heads_all: frozenset[str] | None = None
+
+    def _user(self):
+        """The user gazetteers as the registry lists them now (one ``stat`` a call)."""
+        folder = _registry.gazetteers_dir()
+        sig = _registry.signature(folder)
+        if sig != self._user_sig:
+            with self._lock:
+                if sig != self._user_sig:
+                    from geo.gazetteer.overlay import Overlay
+
+                    items = _registry.read(folder)[0] if sig else []
+                    self._overlay = Overlay(folder, items) if items else None
+                    self._cache = {}
+                    self._heads_all = None
+                    self._user_sig = sig
+        return self._overlay
 
     def _record(self, row: tuple) -> Record:
         rec = self._records.get(row[0])
@@ -80,7 +107,9 @@ class Index:
         return rec
 
     def find(self, keys: set[str] | list[str]) -> dict[str, tuple[tuple[Record, int], ...]]:
-        """Candidates (record, how) for each key that names at least one place."""
+        """Candidates (record, how) for each key that names at least one place (user
+        gazetteers' records first; see ``geo.gazetteer.overlay.merge``)."""
+        user = self._user()
         cache = self._cache
         answers: dict[str, tuple[tuple[Record, int], ...]] = {}
         todo = []
@@ -104,6 +133,11 @@ class Index:
                          f"ON p.rid = n.rid WHERE n.key IN ({','.join('?' * len(chunk))})")
                     for row in self._con.execute(q, chunk):
                         found.setdefault(row[0], []).append((self._record(row[2:]), row[1]))
+                if user is not None:
+                    from geo.gazetteer.overlay import merge
+
+                    for k, theirs in user.find(todo).items():
+                        found[k] = merge(tuple(found.get(k, ())), theirs)
             for k in todo:
                 hit = cache[k] = tuple(found.get(k, ()))
                 if hit:
@@ -123,10 +157,22 @@ class Index:
                     "SELECT DISTINCT substr(key, 1, instr(key, ' ') - 1) FROM names "
                     "WHERE instr(key, ' ') > 0").fetchall()
             self._heads = frozenset(r[0] for r in rows)
-        return self._heads
+        user = self._user()
+        if user is None or self._heads is None:
+            return self._heads
+        if self._heads_all is None:
+            self._heads_all = self._heads | user.heads()
+        return self._heads_all
 
     def by_source(self, source: str) -> Record | None:
-        """The record with this source id (``geonames:170063``, ``SY02``…), or None."""
+        """The record with this source id (``geonames:170063``, ``SY02``,
+        ``user:<name>:<id>``…), or None."""
+        if source.startswith("user:"):
+            user = self._user()
+            if user is None:
+                return None
+            with self._lock:
+                return user.by_source(source)
         with self._lock:
             row = self._con.execute(f"SELECT {self._COLS} FROM places p WHERE p.source = ?",
                                     (source,)).fetchone()
@@ -149,7 +195,12 @@ class Index:
             rows = self._con.execute(
                 f"SELECT n.how, {self._COLS} FROM names n JOIN places p ON p.rid = n.rid "
                 f"WHERE n.key >= ? AND n.key < ? LIMIT ?", (key, hi, limit)).fetchall()
-        return [(self._record(r[1:]), r[0]) for r in rows]
+        out = [(self._record(r[1:]), r[0]) for r in rows]
+        user = self._user()
+        if user is not None:
+            with self._lock:
+                out += user.prefix(key, limit)
+        return out
 
 
 #: Keys whose answers (found or not) an index keeps in memory; then it starts afresh.

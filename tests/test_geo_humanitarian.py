@@ -1,0 +1,74 @@
+"""The geoparser on humanitarian reports: organisations that are not places, Arabic place-type
+nouns, wire datelines, and the ways reports write divisions (issue 13)."""
+
+from __future__ import annotations
+
+import pytest
+
+import geo
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    monkeypatch.delenv("CORDON_ONLINE", raising=False)
+
+
+def found(text: str) -> dict[str, geo.Mention]:
+    return {m.text: m for m in geo.geoparse(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "IOM and WFP teams reached the area on Monday.",
+    "The ICRC and MSF said the hospital was hit.",
+    "A convoy of the Syrian Arab Red Crescent and the Red Cross crossed at dawn.",
+    "UNHCR registered new arrivals; OCHA called for access.",
+])
+def test_organisations_are_not_places(text):
+    assert found(text) == {}
+
+
+def test_isle_of_man_by_its_name_is_still_a_place():
+    assert found("Staff flew from Douglas, Isle of Man.")["Isle of Man"].country == "IM"
+
+
+def test_an_arabic_place_type_noun_is_never_a_place_itself():
+    got = found("قصفت الطائرات مدينة حلب أمس")
+    assert "مدينة" not in got  # not Medina
+    assert got["حلب"].country == "SY"
+
+
+def idlib(text: str) -> geo.Mention:
+    (m,) = [m for m in geo.geoparse(text) if "إدلب" in m.text]
+    return m
+
+
+def test_an_arabic_governorate_noun_makes_the_name_the_governorate():
+    assert idlib("سقطت قذائف على محافظة إدلب").kind == "admin1"
+    assert idlib("سقطت قذائف على مدينة إدلب").kind == "city"
+    assert idlib("سقطت قذائف على ريف إدلب الجنوبي").country == "SY"
+
+
+def test_an_arabic_name_is_found_with_or_without_its_article():
+    m = found("اشتباكات في حي الشيخ سعيد جنوب المدينة")["الشيخ سعيد"]
+    assert m.source == "alp-sheikh-saeed"
+
+
+@pytest.mark.parametrize("text,name,cc", [
+    ("SANAA, Yemen (Reuters) — Air strikes hit the port.", "SANAA", "YE"),
+    ("KYIV, Ukraine — Drones struck overnight.", "KYIV", "UA"),
+    ("GAZA (AP) - Strikes continued.", "GAZA", "PS"),
+])
+def test_an_all_capital_dateline_is_the_place(text, name, cc):
+    assert found(text)[name].country == cc
+
+
+def test_all_capital_words_elsewhere_are_still_only_abbreviations():
+    got = found("Officials said the SANAA office and AMMAN desk were shut.")
+    assert "SANAA" not in got and "AMMAN" not in got
+
+
+def test_adjectival_oblasts_and_rif_damascus_and_turkiye():
+    got = found("Shelling in Donetska oblast; aid via Türkiye reached Rif Damascus governorate.")
+    assert got["Donetska"].kind == "admin1" and got["Donetska"].country == "UA"
+    assert got["Türkiye"].country == "TR"
+    assert got["Rif Damascus"].source == "SY03"
