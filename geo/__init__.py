@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from geo.mention import KINDS, Mention
+from geo.mention import KINDS, Mention, new_mention
 
 __all__ = ["KINDS", "Mention", "geoparse", "lookup"]
 
@@ -89,9 +89,9 @@ def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None,
             if hit is None:
                 kind = rec.kind if rec.kind in _KIND_OUT else "site"
                 hit = scores[skey] = (kind, round(_detection(sp) * certainty, 3))
-            out.append(Mention(base + sp.start, base + sp.end, sp.surface, sp.qualifier,
-                               rec.name, rec.lat, rec.lon, hit[0], rec.country, hit[1],
-                               rec.source))
+            out.append(new_mention(base + sp.start, base + sp.end, sp.surface, sp.qualifier,
+                                   rec.name, rec.lat, rec.lon, hit[0], rec.country, hit[1],
+                                   rec.source))
         if demonyms:
             for sp in spans:
                 rec = index.country(sp.demonym) if sp.demonym else None

@@ -54,3 +54,30 @@ class Mention:
     def to_dict(self) -> dict:
         """A plain dict (JSON-ready) of all fields."""
         return asdict(self)
+
+
+_S = {name: getattr(Mention, name).__set__ for name in Mention.__slots__}
+
+
+def new_mention(start: int, end: int, text: str, qualifier: str | None, name: str, lat: float,
+                lon: float, kind: str, country: str, confidence: float, source: str,
+                _new=object.__new__, _start=_S["start"], _end=_S["end"], _text=_S["text"],
+                _qualifier=_S["qualifier"], _name=_S["name"], _lat=_S["lat"], _lon=_S["lon"],
+                _kind=_S["kind"], _country=_S["country"], _confidence=_S["confidence"],
+                _source=_S["source"]) -> Mention:
+    """``Mention(...)`` at half the cost, for the parser's inner loop: a frozen dataclass's
+    ``__init__`` goes through ``object.__setattr__`` by name for every field; this calls each
+    slot's setter directly (the same object: equal, hashable, immutable)."""
+    m = _new(Mention)
+    _start(m, start)
+    _end(m, end)
+    _text(m, text)
+    _qualifier(m, qualifier)
+    _name(m, name)
+    _lat(m, lat)
+    _lon(m, lon)
+    _kind(m, kind)
+    _country(m, country)
+    _confidence(m, confidence)
+    _source(m, source)
+    return m

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from geo.gazetteer import Index, Record
 from geo.normalize import _HAS_ARABIC as _ARABIC_CHAR  # the test fold() branches on
-from geo.normalize import drop_article, fold, plain
+from geo.normalize import fold, plain
 from geo.stopwords import WordLists
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĠĦĪİĶĹĽŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŸŹŻŽḤḨṢṬẒ"
@@ -113,7 +113,16 @@ class Span:
     arabic: bool = False  # found by the Arabic-script matcher
 
 
+_OPENERS = " \t\"'“‘(«[—-"
+_ENDERS = ".!?\n:;•*|"
+
+
 def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 40):start].rstrip(_OPENERS)
+    if before:
+        return before[-1] in _ENDERS
+    if start <= 40:
+        return True
     i = start - 1
     while i >= 0 and text[i] in " \t\"'“‘(«[—-":
         i -= 1
@@ -145,6 +154,8 @@ _FREE = re.compile(rf"^{_DIR}$", re.I)
 def _loose_cached(text: str, toks: list, sp: Span, words: WordLists, memo: dict) -> bool:
     """:func:`_loose`, once for all spans with the same neighbouring tokens and gaps."""
     i, j = sp.tok_i, sp.tok_j
+    if not i and j + 1 >= len(toks):
+        return False  # the span is its whole run: no word beside it
     a = toks[i - 1][0] if i else sp.start
     b = toks[j + 1][1] if j + 1 < len(toks) else sp.end
     key = (text[a:b], i > 0, sp.start - a, sp.end - sp.start)
@@ -204,25 +215,56 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     """
     # runs of (kind, tokens); kind 0: Latin, 1: Arabic script, 2: Latin with Arabic letters.
     # Tokens are found in place: _TOK looks neither behind its start nor past a run's end.
-    runs: list[tuple[int, list[tuple[int, int, str]]]] = []
+    runs: list[tuple[int, list[tuple[int, int, str]], list[str | None], list[int]]] = []
     ntoks = 0
+    one_keys: dict[tuple[int, str], tuple] = {}  # the keys of one-word runs, once per word
+
+    def one_word(kind: int, a: int, b: int, w: str) -> None:
+        hit = one_keys.get((kind, w))
+        if hit is None:
+            hit = one_keys[(kind, w)] = _token_keys([(a, b, w)], kind == 1)
+        runs.append((kind, [(a, b, w)], *hit))
+
     for m in _RUN.finditer(text):
-        toks = [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, m.start(), m.end())]
-        runs.append((2 if _ARABIC_CHAR.search(text, m.start(), m.end()) else 0, toks))
+        a, b = m.span()
+        w = m.group()
+        if w.isalpha() and w.isascii():  # one plain word (most runs): the token is the run
+            one_word(0, a, b, w)
+            ntoks += 1
+            continue
+        toks = [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, a, b)]
+        runs.append((2 if _ARABIC_CHAR.search(text, a, b) else 0, toks,
+                     *_token_keys(toks, False)))
         ntoks += len(toks)
     for m in _AR_RUN.finditer(text):
-        toks = [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, m.start(), m.end())]
-        runs.append((1, toks))
+        a, b = m.span()
+        if b - a < 3:
+            continue  # the Arabic-script matcher takes no name under three letters
+        w = m.group()
+        if w.isalnum():  # one word
+            one_word(1, a, b, w)
+            ntoks += 1
+            continue
+        toks = [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, a, b)]
+        runs.append((1, toks, *_token_keys(toks, True)))
         ntoks += len(toks)
     heads = index.heads(load=ntoks >= HEADS_MIN_TOKENS)
     keys: set[str] = set()
     # The n-grams and the longest match from a token depend only on the text of the window of
     # up to _MAXN tokens that starts there (and the kind of run), so a window seen before in
     # this text is not done again: a name repeated ten thousand times costs one lookup, not
-    # ten thousand. ``windows`` maps (kind, window) to what ``_alone`` says of it.
-    windows: dict[tuple[int, str], tuple[bool, bool]] = {}
-    for kind, toks in runs:
-        _ngram_keys(text, toks, kind, keys, windows, heads if kind != 2 else None)
+    # ten thousand. ``windows`` holds the (kind, window) pairs done.
+    windows: set[tuple[int, str]] = set()
+    prepared = []
+    for kind, toks, fks, lim in runs:
+        if len(toks) == 1:  # one word: nothing beside it, and its keys maybe known already
+            if (kind, toks[0][2]) not in windows:
+                _ngram_keys(text, toks, kind, fks, lim, _NOT_ALONE, _NOT_ALONE, keys, windows)
+            prepared.append((kind, toks, fks, lim, _NOT_ALONE, _NOT_ALONE))
+            continue
+        alone, cut = _alone(text, toks, kind, fks, heads if kind != 2 else None)
+        _ngram_keys(text, toks, kind, fks, lim, alone, cut, keys, windows)
+        prepared.append((kind, toks, fks, lim, alone, cut))
     found = index.find(keys)
 
     persons: set[str] = set()
@@ -230,17 +272,20 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     spans: list[Span] = []
     demonym_ccs: set[str] = set()
     best_memo: dict[tuple[int, str], tuple | None] = {}
+    tok_memo: dict[tuple[int, str], tuple | None] = {}  # tokens that are their window alone
     loose_memo: dict[tuple, tuple[bool, bool]] = {}
     leads = _demonym_leads(words)
-    for kind, toks in runs:
+    for kind, toks, fks, lim, alone, cut in prepared:
         if kind == 1:
-            spans.extend(_match_arabic(text, toks, found, best_memo, windows))
+            spans.extend(_match_arabic(text, toks, fks, lim, alone, cut, found, best_memo,
+                                       tok_memo, words.ar_cues or {}))
             continue
         before = len(person_spans)
         _people(text, toks, words, found, persons, person_spans)
-        in_org = any(t[2] in words.org for t in toks)
-        matched = _match_run(text, toks, kind, found, words, leads, in_org, demonym_ccs,
-                             best_memo, windows)
+        in_org = any(t[2] in words.org or t[2] in words.org_heads and _org_name(text, toks, words)
+                     for t in toks)
+        matched = _match_run(text, toks, kind, fks, lim, alone, found, words, leads, in_org,
+                             demonym_ccs, best_memo, tok_memo)
         run_persons = person_spans[before:]  # in text order, not overlapping
         k = 0
         for sp in matched:
@@ -260,115 +305,205 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     return _disjoint(out), demonym_ccs
 
 
+_NOT_ALONE = (False,)  # what _alone says of a run of one token
+
+
 def _disjoint(spans: list[Span]) -> list[Span]:
     """The spans in text order with no two overlapping: the earliest start wins, then the
     longest, then the Arabic-script matcher's span. A Latin run can hold Arabic-script words
     ("Al-دمشق") that the Arabic-script runs find as well, so one stretch of text could
-    otherwise give two mentions."""
-    n_arabic = sum(sp.arabic for sp in spans)
-    if 0 < n_arabic < len(spans):  # names from both matchers: merge them into text order
-        spans.sort(key=lambda sp: (sp.start, sp.start - sp.end, not sp.arabic))
+    otherwise give two mentions. Each matcher's spans come in text order and do not overlap,
+    so the two lists are merged in one pass."""
+    lat = [sp for sp in spans if not sp.arabic]
+    ar = [sp for sp in spans if sp.arabic] if len(lat) < len(spans) else []
+    if not ar or not lat:
+        return spans
     out: list[Span] = []
     end = -1
-    for sp in spans:
+    i = j = 0
+    nl, na = len(lat), len(ar)
+    while i < nl or j < na:
+        if j >= na:
+            sp = lat[i]
+            i += 1
+        elif i >= nl:
+            sp = ar[j]
+            j += 1
+        else:
+            x, y = lat[i], ar[j]
+            if x.start < y.start or x.start == y.start and x.end > y.end:
+                sp = x
+                i += 1
+            else:
+                sp = y
+                j += 1
         if sp.start >= end:
             out.append(sp)
             end = sp.end
     return out
 
 
-def _alone(text: str, toks: list, i: int, heads: frozenset[str] | None,
-           arabic: bool) -> tuple[bool, bool]:
-    """Whether no n-gram of two or more tokens from token ``i`` can be a key of the index:
-    (as it stands, with its first letter dropped as an Arabic prefix و ب ل ف).
+def _token_keys(toks: list, arabic: bool) -> tuple[list[str | None], list[int]]:
+    """The key of each token of a run, where the key of an n-gram is the keys of its tokens
+    joined by a blank (None where that does not hold), and for each token the first token at or
+    after it that cannot be joined.
 
-    Only said when it is sure: the key of such an n-gram then begins with the key of token
-    ``i`` and a blank, and that word begins no multi-word key (``heads``). That holds when a
-    blank (or a hyphen, in Latin script) follows the token, the next token has a key, and
-    the folding rules cannot touch the first word: in Latin script both tokens are ASCII
-    letters and the first is no article (``fold`` rewrites "el-", "ash-"… and "el"), and the
-    run holds no Arabic letter (``fold`` would treat the whole n-gram as Arabic script).
+    In Latin script that holds for tokens of ASCII letters that are no article: ``fold`` then
+    works inside each word (case, q→k, ou/oo/ee, doubled letters, Sheikh/Saint/Mount are whole
+    words) and turns the blanks or hyphen between words into one blank. In Arabic script it
+    holds for every token that keeps a letter. Joining spares ``fold`` on every n-gram of
+    text it has not seen (``tests/test_geo_adversarial.py`` checks the equality).
     """
-    if heads is None or i + 1 >= len(toks):
-        return False, False
-    t, u = toks[i][2], toks[i + 1][2]
-    after = text[toks[i][1]]
+    if len(toks) == 1:
+        w = toks[0][2]
+        if arabic:
+            k = fold(w) or None
+        else:
+            k = fold(w) if w.isascii() and w.isalpha() and w.lower() not in _HYPHEN_ARTICLES \
+                else None
+        return [k], [1 if k is not None else 0]
     if arabic:
-        if after not in " \t" or not fold(u):
-            return False, False
-        key = fold(t)
-        whole = bool(key) and key not in heads
-        if len(t) > 3 and t[0] in "وبلف":
-            key = fold(t[1:])
-            return whole, bool(key) and key not in heads
-        return whole, False
-    if after not in " \t-" or not (t.isascii() and t.isalpha() and u.isascii()
-                                   and u.isalpha()) or t.lower() in _HYPHEN_ARTICLES:
-        return False, False
-    key = fold(t)
-    return key != "al" and key not in heads, False  # "al …" is also looked up bare
+        fks = [fold(w) or None for _a, _b, w in toks]
+    else:
+        fks = [fold(w) if w.isascii() and w.isalpha() and w.lower() not in _HYPHEN_ARTICLES
+               else None for _a, _b, w in toks]
+    lim = [0] * len(fks)
+    nxt = len(fks)
+    for i in range(len(fks) - 1, -1, -1):
+        if fks[i] is None:
+            nxt = i
+        lim[i] = nxt
+    return fks, lim
 
 
-def _ngram_keys(text: str, toks: list, kind: int, keys: set[str],
-                windows: dict[tuple[int, str], tuple[bool, bool]],
-                heads: frozenset[str] | None) -> None:
+def _alone(text: str, toks: list, kind: int, fks: list[str | None],
+           heads: frozenset[str] | None) -> tuple[list[bool], list[bool]]:
+    """For each token, whether no n-gram of two or more tokens from it can be a key of the
+    index: as it stands, and (Arabic script) with its first letter dropped as a prefix و ب ل ف.
+
+    Only said when it is sure: the key of such an n-gram then begins with the key of the token
+    and a blank, and that word begins no multi-word key (``heads``). That holds when a blank
+    (or a hyphen, in Latin script) follows the token, the next token has a key, and the
+    folding rules cannot touch the first word: in Latin script both tokens are ASCII letters
+    and the first is no article (``fold`` rewrites "el-", "ash-"… and "el"), and the run holds
+    no Arabic letter (``fold`` would treat the whole n-gram as Arabic script).
+    """
+    n = len(toks)
+    alone = [False] * n
+    cut = [False] * n
+    if heads is None or n < 2:
+        return alone, cut
+    if kind == 1:
+        for i in range(n - 1):
+            if text[toks[i][1]] not in " \t" or fks[i + 1] is None:
+                continue
+            key = fks[i]
+            alone[i] = key is not None and key not in heads
+            t = toks[i][2]
+            if len(t) > 3 and t[0] in "وبلف":
+                key = fold(t[1:])
+                cut[i] = bool(key) and key not in heads
+        return alone, cut
+    for i in range(n - 1):
+        key = fks[i]  # None unless ASCII letters and no article
+        if key is None or key == "al" or key in heads:  # "al …" is also looked up bare
+            continue
+        if text[toks[i][1]] in " \t-":
+            u = toks[i + 1][2]
+            alone[i] = u.isascii() and u.isalpha()
+    return alone, cut
+
+
+def _ngram_keys(text: str, toks: list, kind: int, fks: list[str | None], lim: list[int],
+                alone: list[bool], cut: list[bool], keys: set[str],
+                windows: set[tuple[int, str]]) -> None:
     """Add the keys of the n-grams of a run to ``keys``; note each new window in ``windows``."""
     arabic = kind == 1
     n = len(toks)
+    add = keys.add
     for i in range(n):
-        w = toks[i][2]
+        a, _b, w = toks[i]
         if not arabic and (w in _CONNS and w not in _ARTICLES):
             continue
-        stop = min(n, i + _MAXN)
-        wkey = (kind, text[toks[i][0]:toks[stop - 1][1]])
+        prefixed = arabic and len(w) > 3 and w[0] in "وبلف"
+        if alone[i] and (cut[i] or not prefixed):  # one n-gram: the token itself
+            add(fks[i])  # (alone: it has a key, of one word)
+            if prefixed:
+                add(fold(w[1:]))
+            continue
+        stop = i + _MAXN if i + _MAXN < n else n
+        wkey = (kind, text[a:toks[stop - 1][1]])
         if wkey in windows:
             continue  # same text, same tokens, same keys
-        alone, alone_cut = windows[wkey] = _alone(text, toks, i, heads, arabic)
-        for j in range(i, i + 1 if alone else stop):
-            last = toks[j][2]
-            if not arabic and (last in _CONNS or last.lower() in _ARTICLES):
-                continue
-            key = fold(text[toks[i][0]:toks[j][1]])
-            keys.add(key)
-            bare = drop_article(key)
-            if bare:
-                keys.add(bare)
-        if arabic and len(w) > 3 and w[0] in "وبلف":
-            for j in range(i, i + 1 if alone_cut else stop):
-                keys.add(fold(text[toks[i][0] + 1:toks[j][1]]))
+        windows.add(wkey)
+        joins = lim[i]
+        for j in range(i, i + 1 if alone[i] else stop):
+            if not arabic:
+                last = toks[j][2]
+                if last in _CONNS or last.lower() in _ARTICLES:
+                    continue
+            if j < joins:
+                key = fks[i] if j == i else " ".join(fks[i:j + 1])
+            else:
+                key = fold(text[a:toks[j][1]])
+            add(key)
+            if key.startswith("al ") and len(key) > 5:
+                add(key[3:])  # drop_article
+        if prefixed:
+            key = fold(w[1:])
+            for j in range(i, i + 1 if cut[i] else stop):
+                if j == i:
+                    add(key)
+                elif key and j < joins:
+                    add(key + " " + " ".join(fks[i + 1:j + 1]))
+                else:
+                    add(fold(text[a + 1:toks[j][1]]))
 
 
 def _lookup(found: dict, key: str) -> tuple[tuple[Record, int], ...]:
     hit = found.get(key)
     if hit:
         return hit
-    bare = drop_article(key)
-    if bare:
-        hit = found.get(bare)
+    if key.startswith("al ") and len(key) > 5:  # drop_article(key), inlined: hot
+        hit = found.get(key[3:])
         if hit:
             return tuple((r, max(h, 2)) for r, h in hit)
     return ()
 
 
-def _match_run(text: str, toks: list, kind: int, found: dict, words: WordLists,
-               leads: frozenset[str], in_org: bool, demonym_ccs: set[str],
-               memo: dict[tuple[int, str], tuple | None],
-               windows: dict[tuple[int, str], tuple[bool, bool]]) -> list[Span]:
+def _match_run(text: str, toks: list, kind: int, fks: list[str | None], lim: list[int],
+               alone: list[bool], found: dict, words: WordLists, leads: frozenset[str],
+               in_org: bool, demonym_ccs: set[str], memo: dict[tuple[int, str], tuple | None],
+               tok_memo: dict[tuple[int, str], tuple | None]) -> list[Span]:
     out: list[Span] = []
     n = len(toks)
+    demonyms = words.demonyms
     i = 0
     while i < n:
-        w = toks[i][2]
+        base, _b, w = toks[i]
         if w in _CONNS and w not in _ARTICLES:
             i += 1
             continue
-        stop = min(n, i + _MAXN)
-        base = toks[i][0]
-        mkey = (kind, text[base:toks[stop - 1][1]])
-        best = memo.get(mkey, _UNSEEN)
-        if best is _UNSEEN:
-            alone = windows[mkey][0] and w not in leads  # not even a demonym of two words
-            best = memo[mkey] = _best_latin(text, toks, i, stop, found, words, alone)
+        if alone[i] and w not in leads:  # not even a demonym of two words
+            # only the token itself can be a name: _best_latin's last step, inlined, and
+            # worked out once per word (alone, a token has a key and is no article)
+            best = tok_memo.get((0, w), _UNSEEN)
+            if best is _UNSEEN:
+                dem = demonyms.get(w)
+                if dem:
+                    best = (0, len(w), w, "", (), dem)
+                else:
+                    key = fks[i]
+                    cands = _lookup(found, key)
+                    best = (0, len(w), w, key, cands, None) if cands else None
+                tok_memo[(0, w)] = best
+        else:
+            stop = i + _MAXN if i + _MAXN < n else n
+            mkey = (kind, text[base:toks[stop - 1][1]])
+            best = memo.get(mkey, _UNSEEN)
+            if best is _UNSEEN:
+                best = memo[mkey] = _best_latin(text, toks, i, stop, fks, lim[i], found,
+                                                words, False)
         if best is None:
             i += 1
             continue
@@ -376,69 +511,121 @@ def _match_run(text: str, toks: list, kind: int, found: dict, words: WordLists,
         j = i + dj
         if dem:
             demonym_ccs.add(dem)
-        out.append(Span(base, base + length, surface, key, cands, dj + 1, in_org=in_org,
-                        tok_i=i, tok_j=j, demonym=dem))
+        # (positional: keywords cost a third more here, once per name found)
+        out.append(Span(base, base + length, surface, key, cands, dj + 1, False, in_org, False,
+                        None, None, False, False, False, False, i, j, dem))
         i = j + 1  # the first token after the span
     return out
 
 
-def _best_latin(text: str, toks: list, i: int, stop: int, found: dict, words: WordLists,
-                alone: bool) -> tuple | None:
+def _best_latin(text: str, toks: list, i: int, stop: int, fks: list[str | None], joins: int,
+                found: dict, words: WordLists, alone: bool) -> tuple | None:
     """The longest name (or demonym) from token ``i``: (last token - i, length, surface,
     key, candidates, demonym country), or None. ``alone``: only token ``i`` itself can be
-    one (see ``_alone``), so the longer n-grams are not tried."""
+    one (see ``_alone``), so the longer n-grams are not tried. ``fks``, ``joins``: see
+    ``_token_keys``."""
     start = toks[i][0]
+    demonyms = words.demonyms
     for j in range(i if alone else stop - 1, i - 1, -1):
         last = toks[j][2]
         if last in _CONNS or last.lower() in _ARTICLES:
             continue
         end = toks[j][1]
         surface = text[start:end]
-        dem = words.demonyms.get(surface)
+        dem = demonyms.get(surface)
         if dem:
             return j - i, end - start, surface, "", (), dem
-        key = fold(surface)
+        if j < joins:
+            key = fks[i] if j == i else " ".join(fks[i:j + 1])
+        else:
+            key = fold(surface)
         cands = _lookup(found, key)
         if cands:
             return j - i, end - start, surface, key, cands, None
     return None
 
 
-def _match_arabic(text: str, toks: list, found: dict,
+def _org_name(text: str, toks: list, words: WordLists) -> bool:
+    """Whether the run names an organisation of several words ("Syrian Arab Red Crescent")."""
+    run = " ".join(text[toks[0][0]:toks[-1][1]].split())
+    return any(o in run for o in words.orgnames if " " in o)
+
+
+#: What an Arabic place-type noun before a name tells the resolver (as the English cue after a
+#: name would: "Aleppo governorate", "Aleppo city").
+_AR_CUE_WORD = {"admin1": "governorate", "admin2": "district", "admin3": "district",
+                "city": "city"}
+
+
+def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
+                  alone: list[bool], cut: list[bool], found: dict,
                   memo: dict[tuple[int, str], tuple | None],
-                  windows: dict[tuple[int, str], tuple[bool, bool]]) -> list[Span]:
+                  tok_memo: dict[tuple[int, str], tuple | None],
+                  cues: dict[str, str]) -> list[Span]:
+    """The names of an Arabic-script run, longest first, left to right. A place-type noun
+    (``cues``: مدينة، حي، محافظة…) is never a name by itself; before a name it sets the
+    name's kind cue."""
     out: list[Span] = []
     n = len(toks)
     i = 0
     while i < n:
-        stop = min(n, i + _MAXN)
-        base = toks[i][0]
-        mkey = (1, text[base:toks[stop - 1][1]])
-        best = memo.get(mkey, _UNSEEN)
-        if best is _UNSEEN:
-            best = memo[mkey] = _best_arabic(text, toks, i, stop, found, *windows[mkey])
-        if best is None:
+        base, _b, w = toks[i]
+        if alone[i] and (cut[i] or not (len(w) > 3 and w[0] in "وبلف")):
+            # only the token itself can be a name: once per word
+            best = tok_memo.get((1, w), _UNSEEN)
+            if best is _UNSEEN:
+                best = tok_memo[(1, w)] = _best_arabic(text, toks, i, i + 1, fks, lim[i],
+                                                       found, True, True)
+        else:
+            stop = i + _MAXN if i + _MAXN < n else n
+            mkey = (1, text[base:toks[stop - 1][1]])
+            best = memo.get(mkey, _UNSEEN)
+            if best is _UNSEEN:
+                best = memo[mkey] = _best_arabic(text, toks, i, stop, fks, lim[i], found,
+                                                 alone[i], cut[i])
+        if best is None or (best[0] == 0 and best[4] in cues):
             i += 1
             continue
         dj, skip, length, surface, key, cands = best
-        out.append(Span(base + skip, base + skip + length, surface, key, cands, dj + 1,
-                        arabic=True))
+        sp = Span(base + skip, base + skip + length, surface, key, cands, dj + 1, False, False,
+                  False, None, None, False, False, False, False, 0, 0, None, True)
+        if i and cues:
+            kind = cues.get(fks[i - 1] or "")
+            if kind in _AR_CUE_WORD:
+                sp.kind_cue = _AR_CUE_WORD[kind]
+        out.append(sp)
         i += dj + 1  # the first token after the span
     return out
 
 
-def _best_arabic(text: str, toks: list, i: int, stop: int, found: dict, alone: bool,
-                 alone_cut: bool) -> tuple | None:
+def _best_arabic(text: str, toks: list, i: int, stop: int, fks: list[str | None], joins: int,
+                 found: dict, alone: bool, alone_cut: bool) -> tuple | None:
     """The longest name from Arabic-script token ``i`` (a one-letter prefix و ب ل ف may be
     dropped): (last token - i, letters skipped, length, surface, key, candidates), or None.
-    ``alone``, ``alone_cut``: what ``_alone`` says of the token."""
+    ``alone``, ``alone_cut``: what ``_alone`` says of the token; ``fks``, ``joins``: see
+    ``_token_keys``."""
+    w = toks[i][2]
+    prefixed = len(w) > 3 and w[0] in "وبلف"
+    cut = fold(w[1:]) if prefixed else ""
     for j in range(stop - 1, i - 1, -1):
         start, end = toks[i][0], toks[j][1]
         # (an n-gram that cannot be a key is not in ``found``: not worth folding)
-        cands = () if alone and j > i else _lookup(found, fold(text[start:end]))
-        if not cands and len(toks[i][2]) > 3 and toks[i][2][0] in "وبلف":
+        if alone and j > i:
+            cands = ()
+        elif j < joins:
+            cands = _lookup(found, fks[i] if j == i else " ".join(fks[i:j + 1]))
+        else:
+            cands = _lookup(found, fold(text[start:end]))
+        if not cands and prefixed:
             start += 1
-            cands = () if alone_cut and j > i else _lookup(found, fold(text[start:end]))
+            if alone_cut and j > i:
+                cands = ()
+            elif j == i:
+                cands = _lookup(found, cut)
+            elif cut and j < joins:
+                cands = _lookup(found, cut + " " + " ".join(fks[i + 1:j + 1]))
+            else:
+                cands = _lookup(found, fold(text[start:end]))
         cands = tuple(c for c in cands if c[0].pop >= 1000 or c[0].kind != "city")
         if cands and (end - start) >= 3:
             surface = text[start:end]
@@ -545,10 +732,26 @@ def _keep_cached(text: str, sp: Span, words: WordLists, persons: set[str],
     return keep
 
 
+# a wire dateline after the capitalised name: ", Yemen (Reuters) —", " (AP) -", " —"
+_DATELINE_AFTER = re.compile(r"(?:,[ \t]+[^\n,()—–]{2,40}?)?[ \t]*(?:\([^\n()]{1,40}\)[ \t]*)?"
+                             r"(?:[—–]|--?[ \t])")
+
+
+def _dateline(text: str, sp: Span) -> bool:
+    """Whether the span opens a line as a wire dateline ("SANAA, Yemen (Reuters) —"): an
+    all-capital word there is the place, not an abbreviation."""
+    i = sp.start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return (i < 0 or text[i] == "\n") and _DATELINE_AFTER.match(text, sp.end) is not None
+
+
 def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     """Decide whether a span is a place mention; sets cues on the span as a side effect."""
     s = sp.surface
     cands = sp.cands
+    if s in words.orgnames:
+        return False  # "IOM", "Red Cross": the organisation, whatever the gazetteer holds
     if sp.ntok == 1:
         if s in words.months or s in words.weekdays:
             return False
@@ -563,7 +766,7 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
         if s in ("Centre", "Center", "Middle", "Upper", "Lower", "Greater", "Inner", "Outer"):
             return False
         letters = s.replace(".", "")
-        if letters.isupper() and len(letters) <= 5:
+        if letters.isupper() and len(letters) <= 5 and not _dateline(text, sp):
             cands = tuple(c for c in cands if c[1] == 3)
             if not cands or text[sp.end:sp.end + 1] in "$€£" and sp.end < len(text):
                 return False  # "US$460" is money

@@ -56,7 +56,12 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def prior(rec: Record) -> float:
-    """Context-free score of a record: kind and population."""
+    """Context-free score of a record: kind and population (+ ``rec.boost``: the user's own
+    gazetteers win over the world's places of the same name)."""
+    return _prior(rec) + rec.boost if rec.boost else _prior(rec)
+
+
+def _prior(rec: Record) -> float:
     if rec.source.startswith("region:"):  # data/geo/regions.csv: named by their full name
         return 9.0 if rec.kind == "region" else 8.0
     if rec.curated and not rec.source.startswith("geonames:") and rec.kind != "region":
@@ -84,18 +89,15 @@ class Context:
         self.demonym_ccs = demonym_ccs
         cc: Counter[str] = Counter()
         # spans of one name share their candidate tuple: its likeliest reading is found once
-        likeliest: dict[tuple[str, int], str | None] = {}
-        for sp in spans:  # first pass: names whose likeliest reading is a country
-            if sp.cands:
-                lkey = (sp.surface, id(sp.cands))
-                if lkey in likeliest:
-                    country = likeliest[lkey]
-                else:
-                    rec, how = max(sp.cands, key=lambda c: prior(c[0]) + name_score(
-                        c[0], c[1], sp.surface))
-                    country = likeliest[lkey] = rec.country if rec.kind == "country" else None
-                if country is not None:
-                    cc[country] += 1
+        # (first pass: names whose likeliest reading is a country, counted once per span)
+        many = Counter((sp.surface, id(sp.cands)) for sp in spans if sp.cands)
+        one = {(sp.surface, id(sp.cands)): sp for sp in spans if sp.cands}
+        for lkey, n in many.items():
+            sp = one[lkey]
+            rec, how = max(sp.cands, key=lambda c: prior(c[0]) + name_score(
+                c[0], c[1], sp.surface))
+            if rec.kind == "country":
+                cc[rec.country] += n
         self._set_countries(cc)
         self.admin1: set[str] = set()
         self.admin1_cc: Counter[str] = Counter()  # confidently placed divisions per country
@@ -110,39 +112,44 @@ class Context:
         total = sum(cc.values()) or 1
         self.country_share = {c: n / total for c, n in cc.items()}
 
-    def update(self, result: list[tuple[Span, Record, float]]) -> None:
-        """Second pass: take the countries, divisions and points of the first pass's picks."""
+    def update(self, picks: list[tuple[int, Span, Record, float, int]]) -> None:
+        """Second pass: take the countries, divisions and points of the first pass's picks:
+        (span number, span, record, certainty, how many spans of the text took that pick —
+        a repeated name is worked out once and counts as often as it is written)."""
         cc: Counter[str] = Counter()
         self.admin1 = set()
         self.admin1_cc = Counter()
         self.own_admin1 = {}
         points = {}
-        for i, item in enumerate(result):
-            if item is None:
-                continue
-            _sp, r, share = item
+        weights: Counter[tuple[float, float]] = Counter()
+        for i, sp, r, share, n in picks:
             if r.kind == "country":
-                cc[r.country] += 1.0
+                cc[r.country] += 1.0 * n
             elif r.kind == "admin1":
-                cc[r.country] += 0.5
+                cc[r.country] += 0.5 * n
                 if r.admin1 and share > 0.6:
                     self.admin1.add(r.admin1)
-                    if not _city_twins(_sp):  # "Texas", not "Idlib" (also a city)
-                        self.admin1_cc[r.country] += 1
+                    if not _city_twins(sp):  # "Texas", not "Idlib" (also a city)
+                        self.admin1_cc[r.country] += n
                         self.own_admin1[i] = r.country
             elif r.country and share > 0.6:
-                cc[r.country] += 0.25
+                cc[r.country] += 0.25 * n
             if share > 0.8 and r.kind not in ("country", "region"):
                 points[i] = (r.lat, r.lon)
+                weights[(r.lat, r.lon)] += n
         self._set_countries(cc)
-        self.set_anchors(points)
+        self.set_anchors(points, weights)
 
-    def set_anchors(self, points: dict[int, tuple[float, float]]) -> None:
-        """Points of confidently placed spans (by span number) for the nearness bonus."""
+    def set_anchors(self, points: dict[int, tuple[float, float]],
+                    weights: Counter[tuple[float, float]] | None = None) -> None:
+        """Points of confidently placed spans (by span number) for the nearness bonus, and how
+        many spans stand at each point (default: one per entry of ``points``)."""
         self.own = points
         self.near.clear()
         self.far.clear()
-        for (lat, lon), k in Counter(points.values()).items():  # a repeated place once
+        if weights is None:
+            weights = Counter(points.values())
+        for (lat, lon), k in weights.items():  # a repeated place once
             self.near[(math.floor(lat), math.floor(lon))] += k
             self.far[(math.floor(lat / 5), math.floor(lon / 5))] += k
 
@@ -205,9 +212,6 @@ class Context:
         return s
 
 
-_UNSEEN = object()
-
-
 def _city_twins(sp: Span) -> list[Record]:
     return [r for r, h in sp.cands if r.kind == "city" and r.pop >= 10_000 and h != 2]
 
@@ -239,17 +243,22 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
         cue = sp.comma_next and nxt is not None and nxt.start == sp.end + 2 or \
             prv is not None and prv.comma_next and sp.start == prv.end + 2
         mkeys.append(None if cue else (sp.surface, sp.key, sp.kind_cue, sp.ntok))
+    # a repeated name takes the answer of its first occurrence: work out the first ones and
+    # the spans in an admin cue, then hand the answers out (the two rounds stay linear)
+    first: dict[tuple, int] = {}
+    todo: list[int] = []
+    for i, mkey in enumerate(mkeys):
+        if mkey is None:
+            todo.append(i)
+        elif mkey not in first:
+            first[mkey] = i
+            todo.append(i)
+    src = [i if mkey is None else first[mkey] for i, mkey in enumerate(mkeys)]
+    many = Counter(src)  # span number -> how many spans take its answer
     for rnd in range(2):
-        result = []
-        memo: dict[tuple, tuple | None] = {}
-        for i, sp in enumerate(places):
-            mkey = mkeys[i]
-            cue = mkey is None
-            if not cue:
-                hit = memo.get(mkey, _UNSEEN)
-                if hit is not _UNSEEN:
-                    result.append(None if hit is None else (sp, hit[0], hit[1]))
-                    continue
+        answers: dict[int, tuple | None] = {}
+        for i in todo:
+            sp = places[i]
             nxt = places[i + 1] if i + 1 < n else None
             prv = places[i - 1] if i else None
             skey = (sp.surface, sp.key, sp.kind_cue)
@@ -262,18 +271,18 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
             scored.sort(key=lambda t: -t[0])
             top, best, how = scored[0]
             if _weak(sp, best, how, ctx):
-                result.append(None)
-                if not cue:
-                    memo[mkey] = None
+                answers[i] = None
                 continue
             rival = next((s for s, r, _h in scored[1:]
                           if km(r.lat, r.lon, best.lat, best.lon) > 50), None)
             certainty = 1.0 if rival is None else 1.0 / (1.0 + math.exp(rival - top))
-            result.append((sp, best, certainty))
-            if not cue:
-                memo[mkey] = (best, certainty)
+            answers[i] = (best, certainty)
         if rnd == 0:
-            ctx.update(result)
+            ctx.update([(i, places[i], a[0], a[1], many[i]) for i, a in answers.items()
+                        if a is not None])
+    got = [answers[j] for j in src]
+    result = [None if a is None else (sp, a[0], a[1])
+              for sp, a in zip(places, got, strict=True)]
     return [r for r in result if r is not None]
 
 

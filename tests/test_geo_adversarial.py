@@ -215,3 +215,46 @@ def test_nul_bytes_in_a_long_text_and_through_the_cli(tmp_path):
     rows = [json.loads(line) for line in out.getvalue().decode("utf-8").splitlines()]
     assert [r["text"] for r in rows] == ["Homs", "Aleppo", "Geneva"]
     assert all(text[r["start"]:r["end"]] == r["text"] for r in rows)
+
+
+ASCII_WORDS = st.text(alphabet="abcdefhiklmnoqrstuyzABDEHKLMQSTZ", min_size=1, max_size=9)
+ARABIC_WORDS = st.text(alphabet="ابتحدرسعفقكلمنهويأإآةىـَُ", min_size=1, max_size=7)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.one_of(ASCII_WORDS, st.sampled_from(
+    ["Sheikh", "Saint", "St", "Mount", "Qouseir", "Deir", "Tell", "Shaykh", "cheikh"])),
+    min_size=1, max_size=6), seps=st.lists(st.sampled_from([" ", "-", "\t", "  "]),
+                                         min_size=6, max_size=6))
+def test_the_key_of_a_name_is_the_keys_of_its_words_joined(words, seps):
+    """What ``recognise`` relies on to key n-grams without folding each one (Latin words of
+    ASCII letters that are no article; any Arabic-script word that keeps a letter)."""
+    words = [w for w in words if w.lower() not in recognize._HYPHEN_ARTICLES] or ["Homs"]
+    text = words[0] + "".join(s + w for s, w in zip(seps, words[1:], strict=False))
+    assert fold(text) == " ".join(fold(w) for w in words)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(ARABIC_WORDS, min_size=1, max_size=6))
+def test_the_key_of_an_arabic_name_is_the_keys_of_its_words_joined(words):
+    words = [w for w in words if fold(w)] or ["حلب"]
+    assert fold(" ".join(words)) == " ".join(fold(w) for w in words)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=RUNS)
+def test_joining_word_keys_changes_no_result(text, monkeypatch_module):
+    """With every n-gram folded whole, the same mentions as with keys joined word by word."""
+    joined = spans(geo.geoparse(text, demonyms=True))
+    real = recognize._token_keys
+
+    def no_joins(toks, arabic):
+        fks, _lim = real(toks, arabic)
+        return [None] * len(fks), [0] * len(fks)
+
+    monkeypatch_module.setattr(recognize, "_token_keys", no_joins)
+    try:
+        whole = spans(geo.geoparse(text, demonyms=True))
+    finally:
+        monkeypatch_module.undo()
+    assert joined == whole
