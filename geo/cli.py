@@ -378,6 +378,19 @@ def main(argv: Sequence[str] | None = None, *, stdin: BinaryIO | None = None,
     stdin = stdin if stdin is not None else sys.stdin.buffer
     stdout = stdout if stdout is not None else sys.stdout.buffer
     stderr = stderr if stderr is not None else sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["gazetteer"]:  # the subcommand; a file of that name is ./gazetteer
+        from geo.gazetteer.cli import main as gazetteer_main
+
+        out = io.TextIOWrapper(stdout, encoding="utf-8", write_through=True)
+        try:
+            return gazetteer_main(argv[1:], stdout=out, stderr=stderr)
+        finally:
+            out.detach()  # stdout stays open for the caller
+    if argv[:1] == ["batch"]:  # corpus on Dask (geo/batch); a file of that name is ./batch
+        from geo.batch.cli import main as batch_main
+
+        return batch_main(argv[1:], stderr=stderr)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
