@@ -10,6 +10,8 @@ Public API (docs/ARCHITECTURE.md)::
     change_dates(scenario) -> list[date]         # dates on which any record starts or ends
     summarize(scenario, date) -> dict
     select / export / import_file / Store / InputError   # exchange and working store
+    accept(workspace, proposal, *, source, edits=None) -> list[str]   # a report's proposal
+                                                 # recorded in a workspace (record ids)
 
 Names are imported on first use so that ``import layers`` stays light (no geopandas).
 """
@@ -40,12 +42,17 @@ _LAZY = {
     "import_file": "layers.io",
     "InputError": "layers.io",
     "Store": "layers.store",
+    "accept": "layers.propose.accept",
 }
+#: Subpackages that are callable modules: ``layers.propose(text, scenario, published=...)``.
+_CALLABLE_PACKAGES = {"propose": "layers.propose"}
 
-__all__ = sorted(_LAZY)
+__all__ = sorted([*_LAZY, *_CALLABLE_PACKAGES])
 
 
 def __getattr__(name: str) -> Any:
+    if name in _CALLABLE_PACKAGES:
+        return import_module(_CALLABLE_PACKAGES[name])
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'layers' has no attribute {name!r}")

@@ -79,8 +79,10 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     sc = load_scenario(args.scenario, as_known_on=args.as_known_on, store=args.store)
     day = args.date or sc.default_date
     start, end = sc.window
-    if not start <= day <= end:
-        print(f"note: {day} is outside the scenario window {start} .. {end}", file=sys.stderr)
+    if not start <= day <= end:  # the state there is not what the pack describes: refuse
+        print(f"error: --date {day} is outside the window of scenario '{args.scenario}' "
+              f"({start} .. {end})", file=sys.stderr)
+        return 2
     s = summarize(sc, day)
     if args.json:
         json.dump(s, sys.stdout, ensure_ascii=False, indent=2)
@@ -129,6 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_workspace import add_workspace_parsers  # workspaces: living scenarios
 
     add_workspace_parsers(sub)
+
+    from .cli_propose import add_propose_parser  # reports → proposed changes
+
+    add_propose_parser(sub)
     return parser
 
 

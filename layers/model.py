@@ -62,6 +62,7 @@ class Actor:
     short: str
     colour: str
     description: str = ""
+    aliases: tuple[str, ...] = ()  # other names reports use ("the army", "rebels")
 
 
 @dataclass(frozen=True, slots=True)

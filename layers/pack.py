@@ -338,8 +338,14 @@ def _actors(ctx: _Ctx) -> tuple[dict[str, Actor], tuple[frozenset[str], ...]]:
         if colour and not _COLOUR.match(colour):
             ctx.add(f, rec, "colour", f"{colour!r} is not #rrggbb")
         name = ctx.text(f, rec, a, "name")
+        aliases = a.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(x, str) and x.strip()
+                                                    for x in aliases):
+            ctx.add(f, rec, "aliases", "must be a list of non-empty names")
+            aliases = []
         actors[aid] = Actor(aid, name, ctx.text(f, rec, a, "short", required=False) or name,
-                            colour, ctx.text(f, rec, a, "description", required=False))
+                            colour, ctx.text(f, rec, a, "description", required=False),
+                            tuple(x.strip() for x in aliases))
     ctx.actor_ids = set(actors)
     groups = []
     alliances = data.get("alliances", [])
