@@ -14,6 +14,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +25,14 @@ from streamlit_folium import st_folium
 import layers
 from layers import draw
 from layers import report as reports
-from layers.draw import onscreen, userlayers
+from layers.draw import charts, onscreen, timesteps, userlayers
 from layers.draw import summary as summaries
+from layers.draw.labels import label_features
 from layers.draw.popups import md, safe_url
 from layers.draw.view import View, from_params
 from layers.io.errors import plain_words
 from layers.workspace import WorkspaceError
-from ui import new_workspace
+from ui import new_workspace, proposals
 from ui import workspace as wsui
 
 HERE = Path(__file__).resolve().parent
@@ -38,19 +40,48 @@ DEFAULT_SCENARIO = "aleppo-2016"
 UPLOAD_CAP_MB = 20
 REPORT_CAP_MB = 5  # a .txt report; pasted text is what the browser can hold
 LONG_TEXT = 150_000  # characters: above this the geocoder works in pieces and shows a bar
-EXPORT_FORMATS = {"GeoJSON": "geojson", "GeoPackage": "gpkg", "KML": "kml", "CSV": "csv"}
-EXPORT_SUFFIX = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml", "csv": ".csv"}
+EXPORT_FORMATS = {"GeoJSON": "geojson", "GeoPackage": "gpkg", "KML": "kml", "CSV": "csv",
+                  "Briefing page (PNG)": "briefing-png", "Briefing page (PDF)": "briefing-pdf"}
+EXPORT_SUFFIX = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml", "csv": ".csv",
+                 "briefing-png": ".png", "briefing-pdf": ".pdf"}
 TABS = ("Report", "Over time", "Export", "My layers", "New workspace", "About the data")
 BASEMAPS = {"offline": "Offline outlines", "osm": "OpenStreetMap (online)",
             "satellite": "Satellite (online)"}
+#: Seconds between two steps while "Play" runs through the change dates.
+PLAY_SECONDS = 1.6
+MAP_HEIGHT = 560  # px; the stylesheet below stretches the map to the window when it can
+#: Page layout: a short header, a compact sidebar, and a map that takes the rest of the first
+#: screen. While a run is under way Streamlit marks the elements not yet redrawn as stale; the
+#: map then shows "updating…" so it never looks current while it lags the controls.
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem !important;
+  padding-bottom: 1rem !important; }
+section[data-testid="stSidebar"][data-collapsed="false"] { min-width: 250px !important;
+  max-width: 250px !important; width: 250px !important; }
+section[data-testid="stSidebar"] .block-container,
+section[data-testid="stSidebar"] [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
+iframe[title="streamlit_folium.st_folium"] {
+  height: max(380px, calc(100vh - 205px)) !important; }
+.st-key-timebar [data-testid="stWidgetLabel"] { min-height: 0; }
+div[data-testid="stElementContainer"]:has(iframe[title="streamlit_folium.st_folium"]) {
+  position: relative; }
+div[data-testid="stElementContainer"][data-stale="true"]:has(
+  iframe[title="streamlit_folium.st_folium"])::after {
+  content: "updating…"; position: absolute; top: 10px; left: 56px; z-index: 1000;
+  background: #fff3cd; color: #5c4400; border: 1px solid #e0c36a; border-radius: 3px;
+  padding: 2px 10px; font-size: 0.85rem; }
+.cordon-legend svg { flex: none; }
+</style>"""
 
 st.set_page_config(page_title="Cordon", layout="wide")
 
 
 # ------------------------------------------------------------------ cached data (plain keys)
 @st.cache_resource(show_spinner=False)
-def _vendor() -> None:
+def _vendor() -> str:
+    """Local copies of the map's scripts, and the basemap file; returns the basemap's URL."""
     draw.ensure_vendor(HERE / "static")
+    return draw.basemap.write_basemap(HERE / "static")
 
 
 @st.cache_resource(show_spinner="Loading scenario…")
@@ -96,14 +127,22 @@ def changed(key: str, day_a: str, day_b: str, _sc):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def summary(key: str, day: str, _sc) -> dict:
+def _summary(key: str, day: str, _sc) -> dict:
     return layers.summarize(_sc, date.fromisoformat(day))
 
 
+def summary(key: str, day: str, sc) -> dict:
+    """``layers.summarize`` on ``day``: worked out once per epoch (nothing in it but its date
+    changes within one, see ``epoch_day``), with the date it is asked for."""
+    return {**_summary(key, epoch_day(sc, date.fromisoformat(day)), sc), "date": day}
+
+
 @st.cache_data(show_spinner="Summarising the scenario over time…", max_entries=8)
-def history(key: str, _sc) -> pd.DataFrame:
+def history(key: str, _sc) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(population per siege, ground per actor) at sampled dates (``charts.history_frames``)."""
     start, end = _sc.window
-    return summaries.history(lambda d: summary(key, d.isoformat(), _sc), start, end)
+    days = charts.history_dates(start, end, _sc.sieges)
+    return charts.history_frames(lambda d: summary(key, d.isoformat(), _sc), days)
 
 
 def context(sc) -> draw.DrawContext:
@@ -137,9 +176,12 @@ def load_view_from_url(names: list[str]) -> None:
     if st.session_state.get("_view_loaded"):
         return
     default = DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0]
+    problems: list[str] = []
     v = from_params(dict(st.query_params), names, default, window_of, default_date_of,
-                    BASEMAPS)
+                    BASEMAPS, problems)
     st.session_state.update({
+        "_url_problems": problems, "_url_zoom": v.zoom, "_url_center": v.center,
+        "_saved_chosen": list(v.mine),
         "scenario": v.scenario, f"day:{v.scenario}": v.date, "basemap": v.basemap,
         "compare_on": v.compare is not None,
         f"compare_day:{v.scenario}": v.compare or scenario(v.scenario).window[0],
@@ -152,12 +194,31 @@ def load_view_from_url(names: list[str]) -> None:
 
 
 def on_scenario_change() -> None:
-    """A new scenario starts without a comparison and with all its actors shown."""
+    """A new scenario starts without a comparison, with all its actors shown, at its own
+    view and not playing."""
     st.session_state["compare_on"] = False
     st.session_state["_hidden"] = set()
+    st.session_state["_playing"] = False
+    for key in ("_url_zoom", "_url_center", "_centre"):
+        st.session_state.pop(key, None)
+    # What the old map last reported is not where the new one looks.
+    st.session_state["_old_view"] = dict(st.session_state.get("map") or {})
 
 
-def sidebar(packs: list[str], workspaces: list[str]) -> Shown:
+def url_problems() -> None:
+    """Say which parameters of the link were ignored (until dismissed)."""
+    said = st.session_state.get("_url_problems")
+    if not said:
+        return
+    text, close = st.columns([12, 1], vertical_alignment="center")
+    text.warning("This link asked for something that cannot be shown, so defaults are used: "
+                 + " ".join(md(p) for p in said))
+    close.button("✕", key="url_problems_ok", help="Dismiss",
+                 on_click=lambda: st.session_state.update(_url_problems=[]))
+
+
+def sidebar(packs: list[str], workspaces: list[str], bar) -> Shown:
+    """The sidebar's widgets and the time bar (drawn into ``bar``, above the map)."""
     sb = st.sidebar
     names = [*packs, *workspaces]
     if st.session_state.get("scenario") not in names:  # e.g. a workspace deleted meanwhile
@@ -182,8 +243,7 @@ def sidebar(packs: list[str], workspaces: list[str]) -> Shown:
         value = st.session_state.get(key)
         if not isinstance(value, date) or not start <= value <= end:
             st.session_state[key] = fallback
-    day = sb.slider("Date", min_value=start, max_value=end, step=timedelta(days=1),
-                    format="YYYY-MM-DD", key=f"day:{name}")
+    day = time_bar(bar, name, sc)
     compare_on = sb.checkbox("Compare with another date", key="compare_on",
                              help="Outlines the places that changed hands between the two "
                                   "dates, told from the earlier date to the later.")
@@ -207,31 +267,131 @@ def sidebar(packs: list[str], workspaces: list[str]) -> Shown:
     hidden &= {*ctx.actors, draw.groups.CONTESTED, draw.groups.UNKNOWN}  # junk from a URL
     st.session_state["_hidden"] = hidden
     basemap = sb.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get, key="basemap")
+    zoom, center = map_view()
     view = View(scenario=name, date=day, layers=tuple(k for k in draw.LAYERS if k in shown),
                 hidden_actors=tuple(sorted(hidden)), compare=compare, basemap=basemap,
-                known=known)
+                known=known, zoom=zoom, center=center,
+                mine=tuple(st.session_state.get("_saved_chosen", [])))
     return Shown(view, sc)
 
 
-def place_search() -> None:
-    """A one-name lookup (Arabic too) that centres the map on the chosen place."""
+# ------------------------------------------------------------------ time bar
+def change_days(sc) -> list[date]:
+    """The scenario's change dates (cached on the loaded scenario)."""
+    if "change-days" not in sc.cache:
+        sc.cache["change-days"] = layers.change_dates(sc)
+    return sc.cache["change-days"]
+
+
+def set_day(name: str, day: date | None) -> None:
+    """Move the date (a callback: slider and date box are redrawn with it)."""
+    if day is not None:
+        st.session_state[f"day:{name}"] = day
+
+
+def from_box(name: str) -> None:
+    set_day(name, st.session_state.get(f"daybox:{name}"))
+
+
+def toggle_play(name: str, sc) -> None:
+    playing = not st.session_state.get("_playing")
+    st.session_state["_playing"] = playing
+    if playing and timesteps.step(st.session_state[f"day:{name}"], change_days(sc), 1) is None:
+        set_day(name, change_days(sc)[0] if change_days(sc) else sc.window[0])  # from the top
+
+
+def time_bar(bar, name: str, sc) -> date:
+    """Date slider across the map's width, a box to type a date, buttons to the previous and
+    next change, and Play (steps through the change dates). Returns the date shown."""
+    start, end = sc.window
+    days = change_days(sc)
+    key = f"day:{name}"
+    pending = st.session_state.pop("_play_next", None)  # the player's step, before the slider
+    if isinstance(pending, date) and start <= pending <= end:
+        st.session_state[key] = pending
+    now = st.session_state[key]
+    st.session_state[f"daybox:{name}"] = now  # the box follows the slider and the buttons
+    back, forward = timesteps.step(now, days, -1), timesteps.step(now, days, 1)
+    with bar.container(key="timebar"):
+        c_prev, c_box, c_next, c_play, c_slider = st.columns(
+            [0.5, 1.55, 0.5, 1.0, 6], vertical_alignment="bottom", gap="small")
+        c_prev.button("◀", key="day_prev", disabled=back is None, on_click=set_day,
+                      args=(name, back), width="stretch",
+                      help=f"Previous change ({back})" if back else "No earlier change")
+        c_box.date_input("Date", min_value=start, max_value=end, key=f"daybox:{name}",
+                         format="YYYY-MM-DD", on_change=from_box, args=(name,))
+        c_next.button("▶", key="day_next", disabled=forward is None, on_click=set_day,
+                      args=(name, forward), width="stretch",
+                      help=f"Next change ({forward})" if forward else "No later change")
+        playing = bool(st.session_state.get("_playing"))
+        c_play.button("Pause" if playing else "Play", key="day_play",
+                      icon=":material/pause:" if playing else ":material/play_arrow:",
+                      on_click=toggle_play, args=(name, sc), width="stretch",
+                      help="Step through the dates on which anything changes")
+        day = c_slider.slider("Date on the map", min_value=start, max_value=end,
+                              step=timedelta(days=1), format="YYYY-MM-DD", key=key,
+                              label_visibility="collapsed")
+    if playing:
+        st.session_state["_full_run"] = True  # the player's body runs now too: no step
+        player(name, days)
+    return day
+
+
+@st.fragment(run_every=PLAY_SECONDS)
+def player(name: str, days: list[date]) -> None:
+    """While playing: every few seconds, the next change date (then the whole page redraws);
+    stops at the last one."""
+    # The body also runs within each full run (which draws the step just taken): it steps
+    # only when the timer runs it alone.
+    if st.session_state.pop("_full_run", False) or not st.session_state.get("_playing"):
+        return
+    nxt = timesteps.step(st.session_state.get(f"day:{name}"), days, 1)
+    if nxt is None:
+        st.session_state["_playing"] = False
+    else:
+        st.session_state["_play_next"] = nxt  # the slider is set from it before it is drawn
+    st.rerun(scope="app")
+
+
+def map_view() -> tuple[int | None, tuple[float, float] | None]:
+    """Zoom and centre of the map as last reported by the browser (else from the URL)."""
+    got = st.session_state.get("map") or {}
+    if got == st.session_state.get("_old_view"):
+        got = {}
+    zoom, centre = got.get("zoom"), got.get("center")
+    if isinstance(zoom, int) and isinstance(centre, dict) and {"lat", "lng"} <= set(centre):
+        try:
+            return zoom, (round(float(centre["lat"]), 5), round(float(centre["lng"]), 5))
+        except (TypeError, ValueError):
+            pass
+    return st.session_state.get("_url_zoom"), st.session_state.get("_url_center")
+
+
+def place_search(sc) -> None:
+    """A one-name lookup (Arabic too), the scenario's region first, that flies the map to the
+    chosen place at a zoom for its kind; a search that finds nothing clears the old marker."""
     query = st.sidebar.text_input("Find a place", key="place_query",
                                   placeholder="e.g. Bustan al-Qasr, حلب")
     if not query.strip():
-        st.session_state.pop("_found", None)
+        for k in ("_found", "_centre", "_centre_zoom"):
+            st.session_state.pop(k, None)
         return
-    import geo
+    from geo.search import search
 
-    found = list(geo.lookup(query.strip(), limit=5))
-    if not found:
-        st.sidebar.info(f"No place called “{md(query.strip())}” in the gazetteer.")
+    found = search(query, country=sc.manifest.country, near=tuple(sc.manifest.center))
+    if found.nothing:
+        for k in ("_found", "_centre", "_centre_zoom"):
+            st.session_state.pop(k, None)
+        st.sidebar.info(f"No place called “{md(found.query)}” in the gazetteer.")
         return
-    labels = [md(f"{c.name} ({c.kind}, {c.lat:.4f}, {c.lon:.4f})") for c in found]
-    pick = st.sidebar.radio("Matches", range(len(found)), format_func=labels.__getitem__,
+    hits = found.hits
+    labels = [md(f"{h.label}, {h.lat:.4f}, {h.lon:.4f}") for h in hits]
+    pick = st.sidebar.radio("Matches", range(len(hits)), format_func=labels.__getitem__,
                             key="place_pick")
-    hit = found[pick]
+    hit = hits[min(pick or 0, len(hits) - 1)]
     st.session_state["_centre"] = (hit.lat, hit.lon)
-    st.session_state["_found"] = [{"text": query.strip(), "name": hit.name, "kind": hit.kind,
+    st.session_state["_centre_zoom"] = hit.zoom
+    st.session_state["_found"] = [{"text": found.query, "name": hit.name, "kind": hit.kind,
                                    "lat": hit.lat, "lon": hit.lon, "confidence": None}]
 
 
@@ -311,22 +471,29 @@ def apply_mention_edits(key: str) -> None:
     st.session_state["_editor_version"] = st.session_state.get("_editor_version", 0) + 1
 
 
-def user_collection() -> tuple[dict, list[str]]:
-    """The user's layers as one GeoJSON dict, and a line for each layer that cannot be drawn;
-    each layer is drawn once, then reused."""
+def user_collection(day: date) -> tuple[dict, list[str]]:
+    """The user's layers on ``day`` as one GeoJSON dict, and a line for each layer that cannot
+    be drawn; each layer is drawn once, then reused (a dated layer keeps only the features
+    valid on the day, see ``userlayers.DatedLayer``)."""
     cache = st.session_state.setdefault("_user_cols", {})
+    timing = st.session_state.setdefault("_user_time", {})
     features: list[dict] = []
     problems: list[str] = []
     for name, gdf in st.session_state.get("user_layers", {}).items():
-        if name not in cache or cache[name][0] is not gdf:
+        span = timing.get(name)
+        if name not in cache or cache[name][0] is not gdf or cache[name][1] != span:
             try:
-                drawn: dict | str = userlayers.draw_layer(name, gdf)
-            except userlayers.LayerProblem as err:
-                drawn = str(err)
-            cache[name] = (gdf, drawn)
-        drawn = cache[name][1]
+                drawn: Any = (userlayers.DatedLayer(name, gdf, *span) if span
+                              else userlayers.draw_layer(name, gdf))
+            except (userlayers.LayerProblem, KeyError) as err:
+                drawn = str(err) if isinstance(err, userlayers.LayerProblem) else (
+                    f"Layer “{name}” cannot follow the date: no column {err}.")
+            cache[name] = (gdf, span, drawn)
+        drawn = cache[name][2]
         if isinstance(drawn, str):
             problems.append(drawn)
+        elif isinstance(drawn, userlayers.DatedLayer):
+            features += drawn.on(day)
         else:
             features += drawn["features"]
     return {"type": "FeatureCollection", "features": features}, problems
@@ -361,6 +528,41 @@ def stored_layer(path: str, name: str, changes: int):
     return userlayers.read_layer(layers.Store(), name)
 
 
+def load_chosen_layers() -> list[str]:
+    """Put the store layers chosen (in the picker, or in the link's ``mine``) on the map and
+    take off those no longer chosen. Returns a line for each chosen layer that cannot be
+    read."""
+    chosen = st.session_state.get("_saved_chosen") or []
+    shown = st.session_state.setdefault("user_layers", {})
+    stored = st.session_state.setdefault("_from_store", set())
+    said: list[str] = []
+    if not chosen and not stored:
+        return said
+    try:
+        store = layers.Store()
+        names = set(store.layers())
+    except (ValueError, OSError) as err:
+        st.sidebar.warning(f"The working store cannot be read: {md(err)}")
+        return said
+    missing = [n for n in chosen if n not in names]
+    if missing:
+        st.session_state["_saved_chosen"] = [n for n in chosen if n in names]
+        st.session_state.setdefault("_url_problems", []).append(
+            "mine: " + ", ".join(f"“{n}”" for n in missing) + " not in the working store.")
+    for name in [n for n in chosen if n in names]:
+        if name not in shown:
+            try:
+                shown[name] = stored_layer(str(store.path), name, len(store.history(name)))
+                stored.add(name)
+            except userlayers.LayerProblem as err:  # this layer only: the others still show
+                said.append(str(err))  # on every run while it stays chosen
+    for name in list(stored):
+        if name not in chosen and name in shown:
+            del shown[name]
+            stored.discard(name)
+    return said
+
+
 def saved_layers_picker() -> None:
     """Choose which layers from the working store are on the map."""
     try:
@@ -375,16 +577,10 @@ def saved_layers_picker() -> None:
     before = [n for n in st.session_state.get("_saved_chosen", []) if n in names]
     chosen = st.multiselect("Layers in the working store", names, default=before,
                             help=f"Kept in {md(store.path)}")
-    st.session_state["_saved_chosen"] = chosen
-    shown = st.session_state.setdefault("user_layers", {})
-    for name in names:
-        if name in chosen and name not in shown:
-            try:
-                shown[name] = stored_layer(str(store.path), name, len(store.history(name)))
-            except userlayers.LayerProblem as err:  # this layer only: the others still show
-                st.error(md(err))
-        elif name not in chosen and name in shown:
-            del shown[name]
+    if chosen != before:  # on the map in this run already: the map is drawn after this tab
+        st.session_state["_saved_chosen"] = chosen
+        for line in load_chosen_layers():
+            st.error(md(line))
     delete_box(names)
 
 
@@ -428,7 +624,40 @@ def confirm_delete(name: str) -> None:
     st.session_state["_delete_said"] = ("ok", f"Deleted “{md(name)}” from the working store.")
 
 
-def upload_box() -> None:
+def dates_box(day: date) -> None:
+    """For each layer on the map with date columns: which columns give its dates, and whether
+    it follows the map's date (proposed at upload; the user confirms)."""
+    timing = st.session_state.setdefault("_user_time", {})
+    for name, gdf in st.session_state.get("user_layers", {}).items():
+        cols = userlayers.date_columns(gdf)
+        if not cols:
+            continue
+        start, end = timing.get(name) or userlayers.guess_span(gdf)
+        with st.container(border=True):
+            follow = st.checkbox(f"“{md(name)}” follows the map's date", key=f"ut_on:{name}",
+                                 value=name in timing,
+                                 help="Each feature is shown only on the days its dates "
+                                      "cover; features without a readable date always show.")
+            a, b = st.columns(2)
+            none = "— none —"
+            start = a.selectbox("Shown from (date column)", cols, key=f"ut_from:{name}",
+                                index=cols.index(start) if start in cols else 0)
+            end_pick = b.selectbox("Shown until (optional)", [none, *cols],
+                                   key=f"ut_to:{name}",
+                                   index=[none, *cols].index(end) if end in cols else 0)
+            end = None if end_pick == none else end_pick
+            if follow:
+                timing[name] = (start, None if end == start else end)
+                shown = userlayers.DatedLayer(name, gdf, *timing[name])
+                st.caption(f"{len(shown.on(day))} of {len(shown.features)} features shown on "
+                           f"{day}; {shown.undated} without a readable date (always shown).")
+            else:
+                timing.pop(name, None)
+                st.caption(f"Date columns found: {md(', '.join(cols))}. Tick to follow the "
+                           "map's date.")
+
+
+def upload_box(day: date) -> None:
     st.caption(f"Add a GeoJSON, GeoPackage, KML or CSV (at most {UPLOAD_CAP_MB} MB) as a layer. "
                "It is kept in the working store for later sessions.")
     up = st.file_uploader("Layer file", type=["geojson", "json", "gpkg", "kml", "csv"],
@@ -437,6 +666,7 @@ def upload_box() -> None:
         st.session_state["_layer_file_id"] = up.file_id
         add_upload(up)
     saved_layers_picker()
+    dates_box(day)
 
 
 def plain_upload_error(message: str, tmp_path: str, name: str) -> str:
@@ -462,6 +692,11 @@ def add_upload(up) -> None:
             return
     name = save_layer(Path(up.name).stem, gdf, f"upload: {up.name}")
     st.success(f"Added “{md(name)}”: {len(gdf)} features.")
+    start, end = userlayers.guess_span(gdf)
+    if start:  # proposed, not applied: the user confirms below
+        st.info(f"“{md(name)}” has dates (column “{md(start)}”"
+                + (f", until “{md(end)}”" if end else "") + "). Tick “follows the map's "
+                "date” below to show each feature only on its dates.")
     # What the import changed (reprojected, repaired, renamed fields) is worth knowing.
     changes = [*gdf.attrs.get("notes", []), *gdf.attrs.get("repairs", [])]
     if changes:
@@ -491,9 +726,18 @@ def export_box(shown: Shown) -> None:
                 onscreen.visible_actors(context(sc), view.hidden_actors),
                 changed=moved, mention_rows=kept_mentions(),
                 report=report_source(), user_layers=st.session_state.get("user_layers", {}))
-            buffer = io.BytesIO()
-            layers.export(sel, fmt, buffer)
-            data = buffer.getvalue()
+            if fmt.startswith("briefing-"):  # the same selection, printed (map, legend, sources)
+                from layers.draw import briefing
+
+                at = ((*view.center, view.zoom) if view.center and view.zoom is not None
+                      else None)
+                with st.spinner("Drawing the briefing page…"):
+                    data = briefing.render(sel, fmt.removeprefix("briefing-"), scenario=sc,
+                                           day=view.date, view=at)
+            else:
+                buffer = io.BytesIO()
+                layers.export(sel, fmt, buffer)
+                data = buffer.getvalue()
         except ValueError as err:  # ExportError, SelectionError: one plain line
             st.error(md(err))
             return
@@ -567,18 +811,34 @@ def summary_panel(shown: Shown) -> None:
 
 
 def over_time(shown: Shown) -> None:
-    df = history(shown.key, shown.sc)
-    pop = [c for c in df.columns if c.startswith("besieged")]
-    area = [c for c in df.columns if c.endswith("km²")]
-    actors = shown.sc.actors.values()
-    if pop:
-        st.markdown("**Besieged population (range)**")
-        st.line_chart(df[pop], height=220, color=summaries.series_colours(pop, actors))
-    if area:
-        st.markdown("**Ground held by actor (km²)**")
-        st.line_chart(df[area], height=220, color=summaries.series_colours(area, actors))
-    if not pop and not area:
+    pop, ground = history(shown.key, shown.sc)
+    name = shown.view.scenario
+    if not pop.dropna(subset=["mid"]).empty:
+        st.markdown("**Besieged population by siege** (middle of each range; hover for it)")
+        st.altair_chart(charts.population_chart(pop), width="stretch",
+                        key="chart_pop", on_select=partial(chart_pick, "chart_pop", name),
+                        selection_mode=charts.DATE_PARAM)
+    if not ground.empty:
+        st.markdown("**Ground held, by actor (km², each on its own scale)**")
+        st.altair_chart(charts.ground_chart(ground, context(shown.sc).colours),
+                        width="stretch", key="chart_ground",
+                        on_select=partial(chart_pick, "chart_ground", name),
+                        selection_mode=charts.DATE_PARAM)
+    unnumbered = sorted(set(pop["siege"]) - set(pop.dropna(subset=["mid"])["siege"]))
+    if unnumbered:  # in force at some time, but no published figure to draw
+        st.caption("Sieges with no population figure: " + "; ".join(md(n) for n in unnumbered))
+    if pop.empty and ground.empty:
         st.info("No figures over time for this scenario.")
+    else:
+        st.caption("Click a point to show that date on the map.")
+
+
+def chart_pick(key: str, name: str) -> None:
+    """A click on a chart's point moves the map to its date (a callback)."""
+    day = charts.picked_date(st.session_state.get(key))
+    start, end = scenario(name).window
+    if day is not None and start <= day <= end:
+        set_day(name, day)
 
 
 # ------------------------------------------------------------------ the page
@@ -589,15 +849,17 @@ DRAW_ORDER = ("units", "control", "changes", "sieges", "selection", "corridors",
 
 
 def main() -> None:
-    _vendor()
+    base_url = _vendor()
+    st.html(PAGE_CSS)
     packs = layers.list_scenarios()
     workspaces, store_problem = wsui.workspace_names(packs)
     if not packs and not workspaces:
         st.error("No scenario packs found in data/scenarios.")
         return
+    head, bar = st.container(), st.container()
     try:
         load_view_from_url([*packs, *workspaces])
-        shown = sidebar(packs, workspaces)
+        shown = sidebar(packs, workspaces, bar)
     except layers.PackError as err:  # a broken pack: say which file and field, no traceback
         st.error(f"This scenario pack cannot be loaded: {md(err)}")
         return
@@ -607,19 +869,22 @@ def main() -> None:
     view, sc, key = shown.view, shown.sc, shown.key
     if store_problem:
         st.sidebar.warning(md(store_problem))
-    place_search()
+    place_search(sc)
+    unread = load_chosen_layers()
     params = view.to_params()
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 
-    st.title("Cordon")
-    st.caption(md(f"{sc.manifest.title} — {view.date:%d %B %Y}"
-                  + (f" — as known on {wsui.shown_moment(view.known)}" if view.known else "")))
-    wsui.said("page")
+    with head:
+        st.caption(md(f"Cordon · {sc.manifest.title} — {view.date:%d %B %Y}"
+                      + (f" — as known on {wsui.shown_moment(view.known)}" if view.known
+                         else "")))
+        url_problems()
+        wsui.said("page")
     panel = wsui.Panel(sc, view.known, view.date) if sc.workspace is not None else None
     if panel is not None:
         panel.take_clicks()  # before the widgets and layers the click changes are drawn
-    col_map, col_side = st.columns([3, 1] if panel is None else [5, 3])
+    col_map, col_side = st.columns([4, 1] if panel is None else [5, 3])
     summary_area = st.container()
     # Tabs run before the map is drawn (into the columns above), so a report's places or a new
     # layer appear on the map in the same run. Only the open tab's content runs.
@@ -628,6 +893,7 @@ def main() -> None:
     with panes["Report"]:
         if panes["Report"].open is not False:
             report_box(view.date)
+            proposals.review(sc, view.date, view.known)
     with panes["Over time"]:
         if panes["Over time"].open:
             over_time(shown)
@@ -636,7 +902,7 @@ def main() -> None:
             export_box(shown)
     with panes["My layers"]:
         if panes["My layers"].open:
-            upload_box()
+            upload_box(view.date)
     with panes["New workspace"]:
         if panes["New workspace"].open:
             new_workspace.tab(packs, UPLOAD_CAP_MB)
@@ -650,45 +916,112 @@ def main() -> None:
 
     ctx = context(sc)
     actors_shown = onscreen.visible_actors(ctx, view.hidden_actors)
-    day, compare = view.date.isoformat(), view.compare.isoformat() if view.compare else None
+    # Layers are drawn (and cached) for the first day of the date's epoch: between two
+    # changes the drawn state is the same, so moving within an epoch costs nothing.
+    day = epoch_day(sc, view.date)
+    compare = epoch_day(sc, view.compare) if view.compare else None
     data = {k: layer_collection(key, day, k, tuple(actors_shown) if k == "control" else None,
                                 compare if k == "changes" else None, sc)
             for k in view.layers if k not in ("mentions", "user")}
     if "mentions" in view.layers:
         data["mentions"] = draw.groups.mention_features(kept_mentions())
-    problems: list[str] = []
+    problems: list[str] = list(unread)
     if "user" in view.layers:
-        data["user"], problems = user_collection()
+        data["user"], drawn_problems = user_collection(view.date)
+        problems += drawn_problems
     if panel is not None:  # units with no record on the date are drawn faintly
         data.update(panel.overlays(ctx, set(state(key, day, sc).control["id"])))
-    groups = ([draw.tile_group(view.basemap)] if view.basemap in draw.TILES else [])
     drawing = panel is not None and panel.click_mode() != "select"
-    groups += draw.build_groups({k: data[k] for k in DRAW_ORDER if k in data}, quiet=drawing)
     if st.session_state.get("_found"):  # the place searched for, on top of everything
-        groups += draw.build_groups(
-            {"search": draw.groups.mention_features(st.session_state["_found"])})
-
-    lat, lon = sc.manifest.center
-    m = draw.add_basemap(draw.offline_map((lat, lon), sc.manifest.zoom))
-    centre = st.session_state.get("_centre")
+        data["search"] = draw.groups.mention_features(st.session_state["_found"],
+                                                      icon="search")
+    if not drawing:  # names by zoom; off while drawing (the clicks are points then)
+        data["labels"] = label_collection(key, day, tuple(view.layers),
+                                          tuple(actors_shown), sc)
+    spec = MapSpec(
+        collections={k: data[k] for k in (*DRAW_ORDER, "search", "labels") if k in data},
+        quiet=drawing, basemap=view.basemap, base_url=base_url,
+        location=tuple(st.session_state.get("_url_center") or sc.manifest.center),
+        zoom=st.session_state.get("_url_zoom") or sc.manifest.zoom,
+        centre=st.session_state.get("_centre"), centre_zoom=st.session_state.get("_centre_zoom"),
+        # In a workspace a click is sent back (to select units or draw) and reruns the page;
+        # elsewhere only zoom and centre come back, and they rerun the map alone.
+        returned=[*wsui.RETURNED, *VIEW_RETURNED] if panel is not None else VIEW_RETURNED,
+        problems=problems)
     with col_map:
-        for line in problems:  # a layer that cannot be drawn says so; the map still shows
-            st.error(md(line))
-        # In a workspace a click is sent back (to select units or draw); pans never are.
-        st_folium(m, key="map", height=620, use_container_width=True,
-                  feature_group_to_add=groups,
-                  returned_objects=wsui.RETURNED if panel is not None else [],
-                  center=centre, zoom=15 if centre else None)
+        (map_box if panel is not None else map_fragment)(spec)
         if drawing:  # below the map: an element above it would make the page redraw the map
             st.caption("Drawing: click the map to place points (see Record, beside the map); "
                        "tooltips and popups are off meanwhile.")
     with col_side:
         st.markdown("**Legend**")
-        holding = [a["id"] for a in summary(key, day, sc)["actors"] if a.get("zones")]
-        st.html(draw.legend_html(draw.legend_entries(ctx, view.layers, actors_shown,
-                                                     holding)))
+        holding = [a["id"] for a in summary(key, view.date.isoformat(), sc)["actors"]
+                   if a.get("zones")]
+        st.html(draw.legend_html(draw.legend_entries(
+            ctx, {k: v for k, v in data.items() if k != "labels"}, actors_shown, holding)))
         population_box(shown)
     with summary_area:
         summary_panel(shown)
+
+
+#: What the map sends back outside workspaces: where it looks (kept in the URL).
+VIEW_RETURNED = ["zoom", "center"]
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """Everything the map is drawn from (plain values: the folium objects are built anew on
+    every run, the map's fragment runs included)."""
+
+    collections: dict
+    quiet: bool
+    basemap: str
+    base_url: str
+    location: tuple
+    zoom: int
+    centre: tuple | None
+    centre_zoom: int | None
+    returned: list
+    problems: list
+
+
+def map_box(spec: MapSpec) -> None:
+    """The map, and its zoom and centre written into the URL."""
+    for line in spec.problems:  # a layer that cannot be drawn says so; the map still shows
+        st.error(md(line))
+    groups = ([draw.tile_group(spec.basemap)] if spec.basemap in draw.TILES else [])
+    groups += draw.build_groups(spec.collections, quiet=spec.quiet)
+    m = draw.add_basemap(draw.offline_map(spec.location, spec.zoom), spec.base_url)
+    st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True,
+              feature_group_to_add=groups, returned_objects=spec.returned,
+              center=spec.centre, zoom=spec.centre_zoom if spec.centre else None)
+    zoom_now, centre_now = map_view()
+    view_params = {"zoom": str(zoom_now) if zoom_now is not None else None,
+                   "center": f"{centre_now[0]:.5f},{centre_now[1]:.5f}" if centre_now else None}
+    for name, value in view_params.items():
+        if value is not None and st.query_params.get(name) != value:
+            st.query_params[name] = value
+
+
+#: Outside workspaces the map is a fragment: a pan or zoom reruns it alone.
+map_fragment = st.fragment(map_box)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def label_collection(key: str, day: str, shown: tuple[str, ...], actors: tuple[str, ...],
+                     _sc) -> dict:
+    """Names of sieges, corridors, crossings and units for the visible layers at ``day``."""
+    return label_features(state(key, day, _sc), context(_sc), shown, actors)
+
+
+def epoch_day(sc, day: date) -> str:
+    """The first day of ``day``'s epoch (see ``timesteps.epoch``), as ISO text."""
+    if "epoch-bounds" not in sc.cache:
+        # the published counts the summary quotes change on their own dates too
+        figures = [s.figures.date for s in sc.sources.values()
+                   if getattr(s, "figures", None) is not None]
+        sc.cache["epoch-bounds"] = timesteps.state_bounds(change_days(sc), sc.sieges, figures)
+    return timesteps.epoch(day, sc.cache["epoch-bounds"], sc.window[0]).isoformat()
+
 
 main()

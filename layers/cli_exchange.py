@@ -26,6 +26,7 @@ from layers.selection import SelectionError, parse_bbox, select
 from layers.store import Store, StoreError, default_path, plain_reason
 
 DEFAULT_LAYERS = "control,sieges,corridors,crossings,events"
+BRIEFING_FORMATS = ("png", "pdf")  # print maps (layers.draw.briefing), not GIS data
 BAD_INPUT = 2
 # what a store that is not a GeoPackage (or not writable) can raise below the store's own checks
 _STORE_FAILURES = (OSError, sqlite3.Error, DataSourceError, DataLayerError)
@@ -59,10 +60,12 @@ def join_negative_values(argv: list[str]) -> list[str]:
 def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``export``: a selection of a state and/or user layers to a GIS file."""
     p = subparsers.add_parser(
-        "export", help="export layers at a date as GeoJSON, GeoPackage, KML or CSV",
+        "export", help="export layers at a date as GeoJSON, GeoPackage, KML, CSV, or a "
+                       "PNG/PDF briefing map",
         description="Export a selection (scenario layers at a date and/or user layers from "
                     "the store, filtered by actors and bounding box) for QGIS, ArcGIS or "
-                    "Google Earth.",
+                    "Google Earth, or as a briefing map (PNG or PDF: map, legend, scale, "
+                    "sources).",
     )
     p.add_argument("--scenario", help="scenario pack name or folder, or a workspace name")
     p.add_argument("--date", help="YYYY-MM-DD (default: the pack's default date)")
@@ -76,7 +79,13 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
                                                  "~/.local/share/cordon/store.gpkg)")
     p.add_argument("--actors", default=None, help="actor ids, comma-separated")
     p.add_argument("--bbox", default=None, help="W,S,E,N in degrees")
-    p.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
+    p.add_argument("--format", required=True, choices=(*FORMATS, *BRIEFING_FORMATS),
+                   dest="fmt")
+    p.add_argument("--hxl", action="store_true",
+                   help="CSV: add HXL hashtags as a second header row (GDAL and spreadsheets "
+                        "then read that row as a feature)")
+    p.add_argument("--title", default=None, help="PNG/PDF: the heading (default: the "
+                                                 "scenario's title)")
     p.add_argument("-o", "--output", required=True, help="output file ('-' for stdout)")
     p.set_defaults(func=run_export)
     return p
@@ -132,7 +141,20 @@ def _scenario_state(args: argparse.Namespace) -> tuple[Any, Any]:
                                         store=args.store)
     except (OSError, LookupError, ValueError) as exc:  # ValueError: a workspace's as-known-on
         raise SelectionError(f"scenario '{args.scenario}': {exc}") from None
+    problem = outside_window(day, scenario.window, args.scenario)
+    if problem:
+        raise SelectionError(problem)
     return scenario, layers.state_at(scenario, day or scenario.manifest.default_date)
+
+
+def outside_window(day: dt.date | None, window: tuple[dt.date, dt.date],
+                   scenario: str) -> str | None:
+    """One line when ``day`` falls outside the scenario's window, else None."""
+    start, end = window
+    if day is None or start <= day <= end:
+        return None
+    return (f"--date {day} is outside the window of scenario '{printable(scenario)}' "
+            f"({start} .. {end})")
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -145,7 +167,7 @@ def run_export(args: argparse.Namespace) -> int:
             return _fail("nothing to export: give --scenario and/or --user-layers")
         if args.date and not args.scenario:
             _parse_date(args.date)
-        state, attribution = None, default_attribution()
+        state, scenario, attribution = None, None, default_attribution()
         if args.scenario:
             scenario, state = _scenario_state(args)
             if actors:
@@ -161,11 +183,17 @@ def run_export(args: argparse.Namespace) -> int:
         if user_names:
             store = Store(args.store)
             user = {n: store.read(n) for n in user_names}
+        briefing = args.fmt in BRIEFING_FORMATS
+        if briefing and names and "corridors" in names and "cuts" not in names:
+            names = [*names, "cuts"]  # as on the page: the stretches over hostile ground
         selection = select(state, names, actors=actors, bbox=bbox, user_layers=user)
-        if args.output == "-":
-            export(selection, args.fmt, sys.stdout.buffer, attribution=attribution)
+        if briefing:
+            _briefing(selection, args, scenario, state, bbox, attribution)
+        elif args.output == "-":
+            export(selection, args.fmt, sys.stdout.buffer, attribution=attribution,
+                   hxl=args.hxl)
         else:
-            export(selection, args.fmt, args.output, attribution=attribution)
+            export(selection, args.fmt, args.output, attribution=attribution, hxl=args.hxl)
     except (SelectionError, ExportError, StoreError, InputError) as exc:
         return _fail(str(exc))
     except _STORE_FAILURES as exc:
@@ -175,6 +203,21 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"wrote {total} features in {len(selection)} layers to {args.output}",
               file=sys.stderr)
     return 0
+
+
+def _briefing(selection: dict, args: argparse.Namespace, scenario: Any, state: Any,
+              bbox: Any, attribution: str) -> None:
+    """Draw the selection as a PNG/PDF briefing page and write it (raises ExportError)."""
+    from layers.draw.briefing import BriefingError, render, write
+
+    day = getattr(state, "date", None) if state is not None else None
+    own = getattr(getattr(scenario, "manifest", None), "attribution", None)
+    try:
+        data = render(selection, args.fmt, scenario=scenario, day=day, title=args.title,
+                      bbox=bbox, attribution=own or attribution)
+        write(data, sys.stdout.buffer if args.output == "-" else args.output)
+    except BriefingError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def run_import(args: argparse.Namespace) -> int:

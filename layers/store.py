@@ -41,6 +41,7 @@ import pandas as pd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
+from layers.io.export import GPKG_DATASET_OPTIONS
 from layers.io.values import as_wgs84, flatten, printable, size_estimate, unstorable_text
 
 ENV = "CORDON_STORE"
@@ -512,8 +513,10 @@ class Store:
             kwargs = {"geometry_type": "Unknown"} if gdf.empty else {}
             flat = flatten(gdf)
             try:
+                # a new store is this file renamed: GPKG 1.2, readable by GDAL 3.6/QGIS LTR
                 pyogrio.write_dataframe(flat, tmp, layer=name, driver="GPKG",
-                                        promote_to_multi=False, **kwargs)
+                                        promote_to_multi=False,
+                                        dataset_options=GPKG_DATASET_OPTIONS, **kwargs)
             except (DataSourceError, DataLayerError, OSError) as exc:
                 # GDAL stopped part-way, at a point it does not say: judge by a rough size
                 need = 2 * size_estimate(flat) + MIB

@@ -239,7 +239,9 @@ def format_summary(s: dict[str, Any]) -> str:
         out += ["", f"Besieged locations: {s['besieged_locations']} (published count of "
                     f"{pub['date']}: {counted}; {pub['source']['publisher']})"]
     bp = s["besieged_population"]
-    if bp["low"] is not None:
+    if not s["sieges"]:
+        out += ["", "Besieged population: none (no siege in force on this date)"]
+    elif bp["low"] is not None:
         missing = bp["sieges_without_estimate"]
         note = f" (not counting {len(missing)} siege(s) with no estimate)" if missing else ""
         when = ""

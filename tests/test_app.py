@@ -7,6 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -41,7 +42,7 @@ def opened() -> AppTest:
 def test_opens_on_aleppo_at_default_date(opened):
     at = opened
     assert at.sidebar.selectbox(key="scenario").value == "aleppo-2016"
-    assert at.sidebar.slider(key="day:aleppo-2016").value == date(2016, 9, 15)
+    assert at.slider(key="day:aleppo-2016").value == date(2016, 9, 15)
     assert at.query_params["scenario"] == "aleppo-2016"
     assert at.query_params["date"] == "2016-09-15"
     assert "15 September 2016" in at.caption[0].value
@@ -53,7 +54,7 @@ def test_opens_on_aleppo_at_default_date(opened):
 def test_moving_the_date_updates_url_and_summary():
     at = run()
     before = at.metric[0].value
-    at.sidebar.slider(key="day:aleppo-2016").set_value(date(2016, 12, 30)).run()
+    at.slider(key="day:aleppo-2016").set_value(date(2016, 12, 30)).run()
     assert at.query_params["date"] == "2016-12-30"
     assert "30 December 2016" in at.caption[0].value
     assert at.metric[0].value != before  # the eastern siege had ended by then
@@ -75,7 +76,7 @@ def test_query_params_round_trip():
     params = {"scenario": "aleppo-2016", "date": "2016-11-20", "layers": "control,sieges",
               "compare": "2016-10-01"}
     at = run(params)
-    assert at.sidebar.slider(key="day:aleppo-2016").value == date(2016, 11, 20)
+    assert at.slider(key="day:aleppo-2016").value == date(2016, 11, 20)
     assert at.sidebar.checkbox(key="layer_events").value is False
     assert at.sidebar.checkbox(key="layer_sieges").value is True
     assert at.sidebar.checkbox(key="compare_on").value is True
@@ -91,10 +92,10 @@ def test_changed_hands_read_in_time_order_whichever_date_is_later():
     gov, opp = "Syrian government forces", "Opposition factions in eastern Aleppo"
     for day, compare in (("2016-12-30", "2016-07-01"), ("2016-07-01", "2016-12-30")):
         at = run({"date": day, "compare": compare, "layers": "control,changes"})
-        script = component_args(at)["feature_group"]  # JSON: → is written \\u2192
+        script = component_args(at)["feature_group"]  # JSON in a script: text as it is
 
         def told(a, b):
-            return json.dumps(f"{a} → {b}")[1:-1]
+            return f"{a} → {b}"
 
         assert told(opp, gov) in script, (day, compare)
         assert told(gov, opp) not in script, (day, compare)
@@ -104,7 +105,7 @@ def test_bad_query_params_fall_back_to_defaults():
     at = run({"scenario": "atlantis", "date": "yesterday", "layers": "control,nonsense",
               "hide": "nobody,<b>x</b>,contested"})
     assert at.sidebar.selectbox(key="scenario").value == "aleppo-2016"
-    assert at.sidebar.slider(key="day:aleppo-2016").value == date(2016, 9, 15)
+    assert at.slider(key="day:aleppo-2016").value == date(2016, 9, 15)
     assert at.query_params["layers"] == "control"
     assert at.query_params["hide"] == "contested"  # unknown actors are dropped, known kept
 
@@ -288,7 +289,7 @@ def test_actor_toggle_hides_that_actors_ground():
     held = {z["actor"] for z in layers.summarize(sc, date(2016, 9, 15))["zones"]
             if z["status"] == "controlled"}
     actor = next(a for a in sc.actors.values() if a.id in held)
-    fill = f'"fillColor": "{actor.colour}"'
+    fill = f'"fillColor":"{actor.colour}"'
     assert fill in component_args(at)["feature_group"]
     (box,) = [c for c in at.sidebar.checkbox if c.label.replace("\\", "") == actor.name]
     box.uncheck().run()
@@ -346,7 +347,9 @@ def test_payloads_in_a_pack_are_text_everywhere_on_the_page(tmp_path, monkeypatc
     for t in tainted:
         assert not raw.search(t.split("Attribution — the data")[0]), t
     legend = legend_text(at)
-    assert "onerror" in legend and "<img" not in legend and "<script" not in legend
+    # the legend's own swatches are images; the payload's markup is text
+    assert "onerror" in legend and "<img src=x" not in legend and "<script" not in legend
+    assert "onerror=" not in legend.replace("onerror=&quot;", "")
     script = component_args(at)["feature_group"]
     assert "onerror" in script and "<img" not in script and "${alert" not in script
     assert "`x`" not in script and 'href="https://example.org/a"onmouseover' not in script
@@ -566,3 +569,100 @@ def test_a_broken_layer_can_be_deleted(store):
     at.button(key="delete_yes").click().run()
     assert not at.exception and not at.error
     assert s.layers() == []
+
+
+# --------------------------------------------------------------------------- issue 15
+def test_date_box_and_change_buttons_move_the_map_date():
+    import layers
+
+    sc = layers.load_scenario("aleppo-2016")
+    at = run()
+    at.date_input(key="daybox:aleppo-2016").set_value(date(2016, 8, 20)).run()
+    assert at.slider(key="day:aleppo-2016").value == date(2016, 8, 20)
+    assert at.query_params["date"] == "2016-08-20"
+    at.button(key="day_next").click().run()
+    after = [d for d in layers.change_dates(sc) if d > date(2016, 8, 20)][0]
+    assert at.slider(key="day:aleppo-2016").value == after
+    assert at.date_input(key="daybox:aleppo-2016").value == after  # the box follows
+    at.button(key="day_prev").click().run()
+    before = [d for d in layers.change_dates(sc) if d < after][-1]
+    assert at.slider(key="day:aleppo-2016").value == before
+
+
+def test_bad_link_names_each_parameter_it_ignored():
+    at = run({"date": "2017-03-01", "scenario": "nope", "zoom": "99", "center": "x,1"})
+    said = " ".join(w.value for w in at.warning).replace("\\", "")
+    for part in ("scenario “nope”", "date “2017-03-01”", "zoom “99”", "center “x,1”"):
+        assert part in said, said
+    assert at.slider(key="day:aleppo-2016").value == date(2016, 9, 15)  # then the default
+    at.button(key="url_problems_ok").click().run()
+    assert not at.warning
+
+
+def test_link_keeps_zoom_centre_and_store_layers(store):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    import layers
+
+    layers.Store(store).add_layer("wells", gpd.GeoDataFrame(
+        {"name": ["Well 7"]}, geometry=[Point(37.15, 36.2)], crs=4326), source="test")
+    at = run({"zoom": "14", "center": "36.21,37.15", "mine": "wells"})
+    assert not at.warning
+    assert (at.query_params["zoom"], at.query_params["center"]) == ("14", "36.21000,37.15000")
+    assert at.query_params["mine"] == "wells"
+    assert "Well 7" in component_args(at)["feature_group"]
+    assert '"zoom": 14' in component_args(at)["script"]  # the map opens where the link said
+
+
+def test_besieged_population_reads_none_between_sieges():
+    at = run({"date": "2016-08-20"})  # after the July encirclement, before September's
+    (metric,) = [m for m in at.metric if m.label == "Besieged population"]
+    assert metric.value == "none"
+
+
+def test_over_time_has_every_siege_and_only_actors_with_ground():
+    import layers
+    from layers.draw import charts
+
+    at = run(tab="Over time")
+    assert len(at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")) == 2
+    sc = layers.load_scenario("aleppo-2016")
+    pop, ground = charts.history_frames(lambda d: layers.summarize(sc, d),
+                                        charts.history_dates(*sc.window, sc.sieges))
+    july = pop[pop["siege"] == "Eastern Aleppo (first encirclement)"]
+    assert july["high"].max() == 300_000  # 300,000 besieged from 17 July
+    assert july["date"].min() == pd.Timestamp("2016-07-17")
+    assert set(pop["siege"]) == {s.name for s in sc.sieges}
+    held = set(ground["actor"])
+    assert held and all(ground.groupby("actor")["km2"].max() > 0)
+    assert {"iran-militias", "russia"}.isdisjoint(held)  # in the pack, but hold no ground
+
+
+def test_dated_user_layer_follows_the_date():
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [37.15, 36.2]},
+         "properties": {"name": f"Clinic {m}", "date": f"2016-{m:02d}-10"}}
+        for m in (7, 10)]}
+    at = run(tab="My layers")
+    at.file_uploader(key="layer_file").upload("clinics.geojson", json.dumps(doc).encode())
+    at.run()
+    assert "Clinic 10" in component_args(at)["feature_group"]  # not dated until confirmed
+    at.checkbox(key="ut_on:clinics").check().run()  # the proposed "date" column, confirmed
+    at.slider(key="day:aleppo-2016").set_value(date(2016, 8, 1)).run()
+    script = component_args(at)["feature_group"]
+    assert "Clinic 7" in script and "Clinic 10" not in script
+    at.slider(key="day:aleppo-2016").set_value(date(2016, 11, 1)).run()
+    script = component_args(at)["feature_group"]
+    assert "Clinic 7" in script and "Clinic 10" in script
+
+
+def test_briefing_page_downloads_as_png_and_pdf():
+    at = run({"zoom": "13", "center": "36.2,37.15"}, tab="Export")
+    for label, magic in (("Briefing page (PNG)", b"\x89PNG"), ("Briefing page (PDF)", b"%PDF")):
+        at.selectbox(key="export_fmt").set_value(label).run()
+        at.button(key="export_go").click().run()
+        assert not at.error and not at.exception, [e.value for e in at.error]
+        fmt, _, data = at.session_state["_export"]
+        assert data.startswith(magic) and len(data) > 20_000, (fmt, len(data))
+        assert at.get("download_button")[0].label == f"Download {label}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from types import SimpleNamespace
 
 import geopandas as gpd
@@ -21,6 +22,7 @@ from layers.draw import (
 )
 from layers.draw.assets import ensure_vendor
 from layers.draw.popups import escape, link, popup_data, popup_html, render_popup, safe_url
+from layers.draw.style import ROUTE_STATUS, SIEGE_STYLE
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
@@ -135,11 +137,19 @@ def test_changes_and_mentions(ctx):
                 {"text": "Nowhere", "name": None, "lat": None, "lon": None, "confidence": 0.1}]
     got = layer_features(SimpleNamespace(), ctx, ["changes", "mentions"], changed=changed,
                          mentions=mentions)
-    assert "Opposition → Government" in got["changes"]["features"][0]["properties"]["_tip"]
+    casing, edge = got["changes"]["features"]  # a white casing under the purple edge
+    assert "_tip" not in casing["properties"] and casing["properties"]["style"]["weight"] > \
+        edge["properties"]["style"]["weight"]
+    assert "Opposition → Government" in edge["properties"]["_tip"]
+    # "changed hands" is not black: unlike siege lines and closed corridors
+    assert edge["properties"]["style"]["color"] not in (
+        SIEGE_STYLE["color"], ROUTE_STATUS["closed"][0])
     feats = got["mentions"]["features"]
     assert len(feats) == 2  # the one without coordinates stays in the table only
     assert "low confidence" in feats[1]["properties"]["_tip"]
     assert "low confidence" not in feats[0]["properties"]["_tip"]
+    # report places have their own symbol, hollow when weak (not a crossing's dot)
+    assert [f["properties"]["_icon"] for f in feats] == ["place", "place-weak"]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -405,3 +415,143 @@ def test_chart_lines_use_the_actors_map_colours():
     for a in sc.actors.values():
         assert colours[f"{a.name} km²"] == a.colour
     assert len(set(series_colours(["besieged (low)", "besieged (high)"], []))) == 2
+
+
+# --------------------------------------------------------------------------- issue 15
+def test_bad_link_parameters_are_each_named():
+    from datetime import date
+
+    from layers.draw.view import View, from_params
+
+    window = (date(2016, 6, 1), date(2016, 12, 31))
+    kw = dict(scenarios=["a"], default_scenario="a", window_of=lambda _: window,
+              default_date_of=lambda _: date(2016, 9, 15))
+    said: list[str] = []
+    v = from_params({"scenario": "nope", "date": "2017-03-01", "zoom": "0",
+                     "center": "91,0", "mine": "ok,<b>", "layers": "control,zap"},
+                    problems=said, **kw)
+    assert (v.scenario, v.date, v.zoom, v.center, v.mine) == ("a", date(2016, 9, 15), None,
+                                                              None, ("ok",))
+    text = " ".join(said)
+    for name in ("scenario “nope”", "date “2017-03-01”", "zoom “0”", "center “91,0”", "“<b>”",
+                 "“zap”"):
+        assert name in text
+    good = View("a", date(2016, 10, 2), zoom=14, center=(36.2, 37.15), mine=("wells",))
+    said.clear()
+    assert from_params(good.to_params(), problems=said, **kw) == good and said == []
+
+
+def test_legend_lists_what_is_drawn_with_real_dashes(state, ctx):
+    import base64
+
+    from layers.draw import legend as lg
+
+    drawn = layer_features(state, ctx, ["control", "corridors", "events"])
+    entries = lg.legend_entries(ctx, drawn)
+    labels = [label for _, label in entries]
+    statuses = {f["properties"]["_leg"] for f in drawn["corridors"]["features"]}
+    assert sum(label.startswith("Corridor ") for label in labels) == len(
+        {s for s in statuses if s.startswith("corridor:")})
+    types = {f["properties"]["_icon"] for f in drawn["events"]["features"]}
+    assert sum(label.startswith("Event: ") for label in labels) == len(types)
+    assert "Crossing open" not in labels  # crossings are not drawn here
+    # Dashed corridor statuses carry their dash pattern into the swatch
+    dashed = [sw for sw, label in entries if label == "Corridor restricted"]
+    for sw in dashed:
+        svg = base64.b64decode(sw.split("base64,")[1].split("'")[0]).decode()
+        assert "stroke-dasharray='8 6'" in svg
+
+
+def test_labels_show_by_zoom_with_sieges_first():
+    import layers
+    from layers.draw.labels import label_features
+
+    sc = layers.load_scenario("aleppo-2016")
+    st = layers.state_at(sc, sc.default_date)
+    labels = label_features(st, DrawContext.for_scenario(sc), ["control", "sieges",
+                                                               "corridors", "crossings"])
+    props = [f["properties"] for f in labels["features"]]
+    kinds = {p["_lk"] for p in props}
+    assert kinds == {"unit", "siege", "corridor", "crossing"}
+    units = [p for p in props if p["_lk"] == "unit"]
+    assert len(units) == len(st.control)
+    # city blocks need a close zoom; the siege's name shows from further out
+    assert min(p["_lz"] for p in units) < max(p["_lz"] for p in units)
+    assert max(p["_lz"] for p in props if p["_lk"] == "siege") <= 12
+    assert all(p["_lp"] < q["_lp"] for p in props if p["_lk"] == "siege" for q in units)
+
+
+def test_state_is_the_same_within_an_epoch():
+    import random
+
+    import layers
+    from layers.draw.timesteps import epoch, state_bounds
+
+    for name in ("aleppo-2016", "syria-2016"):
+        sc = layers.load_scenario(name)
+        ctx = DrawContext.for_scenario(sc)
+        bounds = state_bounds(layers.change_dates(sc), sc.sieges)
+        start, end = sc.window
+        rng = random.Random(15)
+        for _ in range(6):
+            day = date.fromordinal(rng.randint(start.toordinal(), end.toordinal()))
+            first = epoch(day, bounds, start)
+            a = layer_features(layers.state_at(sc, day), ctx)
+            b = layer_features(layers.state_at(sc, first), ctx)
+            assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True), (name, day)
+
+
+def test_step_to_previous_and_next_change():
+    from layers.draw.timesteps import step
+
+    days = [date(2016, 7, 1), date(2016, 7, 17), date(2016, 8, 6)]
+    assert step(date(2016, 7, 10), days, 1) == date(2016, 7, 17)
+    assert step(date(2016, 7, 17), days, 1) == date(2016, 8, 6)
+    assert step(date(2016, 7, 17), days, -1) == date(2016, 7, 1)
+    assert step(date(2016, 8, 6), days, 1) is None and step(date(2016, 7, 1), days, -1) is None
+
+
+def test_user_colours_stay_visible_on_every_actor():
+    import layers
+    from layers.draw.style import USER_POINT_STYLE, USER_STYLE, contrast
+
+    for name in ("aleppo-2016", "syria-2016"):
+        for colour in DrawContext.for_scenario(layers.load_scenario(name)).colours.values():
+            for style in (USER_STYLE, USER_POINT_STYLE):
+                best = max(contrast(style["color"], colour), contrast(style["fillColor"], colour))
+                assert best >= 3, (name, colour, style)
+
+
+def test_dated_user_layer_keeps_the_features_of_the_day():
+    from layers.draw.userlayers import DatedLayer, guess_span
+
+    g = frame([{"name": "a", "start": "2016-07-01", "end": "2016-08-01", "n": 5,
+                "geometry": Point(0, 0)},
+               {"name": "b", "start": "2016-09-10", "end": None, "n": 6, "geometry": Point(1, 1)},
+               {"name": "c", "start": None, "end": None, "n": 7,
+                "geometry": Point(2, 2)}])
+    assert guess_span(g) == ("start", "end")  # "n" (numbers) is never read as a date
+    layer = DatedLayer("x", g, "start", "end")
+    names = [[f["properties"]["_pop"]["t"] for f in layer.on(d)]
+             for d in (date(2016, 6, 1), date(2016, 7, 15), date(2016, 8, 1), date(2016, 9, 10))]
+    assert names == [["c"], ["a", "c"], ["c"], ["b", "c"]] and layer.undated == 1
+
+
+def test_chart_click_gives_a_date():
+    from layers.draw.charts import DATE_PARAM, picked_date
+
+    ms = 1468713600000  # 2016-07-17T00:00Z
+    assert picked_date({"selection": {DATE_PARAM: [{"date": ms}]}}) == date(2016, 7, 17)
+    assert picked_date({"selection": {DATE_PARAM: []}}) is None
+    assert picked_date({"selection": {}}) is None
+
+
+def test_basemap_has_syrias_neighbours_named_and_escaped():
+    from layers.draw.basemap import basemap_json, neighbour_collections
+
+    outlines, labels = neighbour_collections()
+    names = {f["properties"]["_label"] for f in labels["features"]}
+    assert {"Turkey", "Iraq", "Jordan", "Lebanon"} <= names
+    assert len(outlines["features"]) == len(labels["features"])
+    doc = basemap_json()
+    assert "<" not in doc and json.loads(doc)["countries"]["features"]

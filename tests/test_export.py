@@ -174,7 +174,7 @@ def test_kml_has_a_folder_per_layer_and_escapes_descriptions(tmp_path):
 
 def test_csv_has_hxl_row_lat_lon_and_wkt(tmp_path):
     out = tmp_path / "out.csv"
-    export(select(sample_state(), ["control", "events"]), "csv", out)
+    export(select(sample_state(), ["control", "events"]), "csv", out, hxl=True)
     rows = list(csv.reader(out.open(encoding="utf-8")))
     header, tags, data = rows[0], rows[1], rows[2:]
     assert len(header) == len(tags) and all(t.startswith("#") for t in tags)
@@ -214,7 +214,7 @@ def test_csv_cells_never_run_as_spreadsheet_formulas(tmp_path):
     out = tmp_path / "out.csv"
     export(select(state, ["events"]), "csv", out)
     rows = list(csv.reader(out.open(encoding="utf-8")))
-    recs = [dict(zip(rows[0], r, strict=True)) for r in rows[2:]]
+    recs = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     assert recs[0]["description"] == "'" + '=HYPERLINK("http://x.example","click")'
     assert recs[1]["description"] == "-12.5"  # numbers stay numbers
     assert float(recs[0]["lon"]) > 0
@@ -232,7 +232,7 @@ def test_csv_wkt_of_a_polygon_with_a_narrow_neck_stays_valid(tmp_path):
     zones = gpd.GeoDataFrame({"id": ["z1"], "confidence": ["low"]}, geometry=[neck], crs=4326)
     out = tmp_path / "neck.csv"
     export({"zones": zones}, "csv", out)
-    (row,) = list(csv.DictReader(out.open(encoding="utf-8")))[1:]
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
     shape = shapely.from_wkt(row["wkt"])
     assert shape.is_valid
     assert shape.area == pytest.approx(neck.area, rel=1e-6)
@@ -381,7 +381,7 @@ def test_csv_header_cells_never_run_as_spreadsheet_formulas(tmp_path, name):
     layer = gpd.GeoDataFrame({"id": ["a"], name: ["plain"]}, geometry=[Point(37.1, 36.2)],
                              crs=4326)
     out = tmp_path / "h.csv"
-    export({"visits": layer}, "csv", out)
+    export({"visits": layer}, "csv", out, hxl=True)
     header, tags, row = list(csv.reader(out.open(encoding="utf-8", newline="")))
     assert header[-2] == "'" + name  # before the attribution column
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r"))
@@ -395,11 +395,11 @@ def test_csv_text_that_only_python_reads_as_a_number_is_neutralised(tmp_path, te
     layer = gpd.GeoDataFrame({"id": ["a"], "note": [text]}, geometry=[Point(37.1, 36.2)],
                              crs=4326)
     rows = list(csv.DictReader(io.StringIO(export_bytes({"v": layer}, "csv").decode())))
-    assert rows[1]["note"] == "'" + text
+    assert rows[0]["note"] == "'" + text
     for number in ("-12.5", "+3", "-1e5", "-.5"):
         layer["note"] = [number]
         rows = list(csv.DictReader(io.StringIO(export_bytes({"v": layer}, "csv").decode())))
-        assert rows[1]["note"] == number  # real numbers stay numbers
+        assert rows[0]["note"] == number  # real numbers stay numbers
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml", "csv"])
@@ -425,9 +425,84 @@ def test_control_characters_survive_export_and_kml_stays_valid_xml(tmp_path):
         assert list(pyogrio.read_dataframe(tmp_path / f"c.{fmt}")["note"]) == texts
     export({"v": layer}, "csv", tmp_path / "c.csv")
     rows = list(csv.DictReader((tmp_path / "c.csv").open(encoding="utf-8", newline="")))
-    assert [r["note"] for r in rows[1:]] == texts
+    assert [r["note"] for r in rows] == texts
     # XML 1.0 cannot hold most C0 controls at all: KML gets U+FFFD, and stays readable.
     export({"v": layer}, "kml", tmp_path / "c.kml")
     ET.parse(tmp_path / "c.kml")
     back = list(pyogrio.read_dataframe(tmp_path / "c.kml")["note"])
     assert back == ["a\ufffdb"] * 6 + ["a\x7fb"]
+
+
+# ------------------------------------------------------------- issue 15: GIS tools read it as data
+def test_csv_without_hxl_reads_back_in_gdal_with_no_tag_row(tmp_path):
+    out = tmp_path / "out.csv"
+    sel = select(sample_state(), ["control", "events"])
+    export(sel, "csv", out)
+    back = pyogrio.read_dataframe(out)  # GDAL's CSV driver, as QGIS opens it
+    assert len(back) == sum(len(g) for g in sel.values())
+    assert not any(str(v).startswith("#") for v in back.to_numpy().ravel() if v is not None)
+    tagged = tmp_path / "tagged.csv"
+    export(sel, "csv", tagged, hxl=True)  # the option still gives HXL tools their row
+    with pytest.warns(RuntimeWarning, match="WKT"):  # GDAL takes the tag row for a feature
+        assert len(pyogrio.read_dataframe(tagged)) == len(back) + 1
+
+
+def _gpkg_header(path) -> tuple[int, int]:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        return (con.execute("PRAGMA application_id").fetchone()[0],
+                con.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_geopackages_are_version_1_2_for_gdal_3_6_and_qgis_ltr(tmp_path):
+    out = tmp_path / "out.gpkg"
+    export(select(sample_state(), ["control", "events"]), "gpkg", out)
+    assert _gpkg_header(out) == (0x47504B47, 10200)  # "GPKG", 1.2.0 (GDAL 3.12 says 1.4)
+    store = Store(tmp_path / "store.gpkg")
+    store.add_layer("visits", sample_state()["events"], source="test")
+    assert _gpkg_header(store.path) == (0x47504B47, 10200)
+
+
+def _main(argv: list[str], capsys) -> tuple[int, str, str]:
+    from layers.__main__ import main
+
+    code = main(argv)
+    got = capsys.readouterr()
+    return code, got.out, got.err
+
+
+@pytest.mark.parametrize("command", ["export", "summary"])
+def test_cli_refuses_a_date_outside_the_scenario_window(tmp_path, capsys, command):
+    argv = [command, "--scenario", "aleppo-2016", "--date", "2017-03-01"]
+    if command == "export":
+        argv += ["--format", "csv", "-o", str(tmp_path / "x.csv")]
+    code, out, err = _main(argv, capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "2016-06-01 .. 2016-12-31" in err and "2017-03-01" in err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_cli_csv_hxl_is_an_option(tmp_path, capsys):
+    plain, tagged = tmp_path / "plain.csv", tmp_path / "tagged.csv"
+    base = ["export", "--scenario", "aleppo-2016", "--layers", "crossings", "--format", "csv"]
+    assert _main([*base, "-o", str(plain)], capsys)[0] == 0
+    assert _main([*base, "--hxl", "-o", str(tagged)], capsys)[0] == 0
+    assert not plain.read_text(encoding="utf-8").splitlines()[1].startswith("#")
+    assert tagged.read_text(encoding="utf-8").splitlines()[1].startswith("#meta+layer")
+
+
+def test_besieged_population_reads_none_when_no_siege_is_in_force(capsys):
+    import layers
+    from layers.draw.summary import population_short
+
+    sc = layers.load_scenario("aleppo-2016")
+    quiet = layers.summarize(sc, dt.date(2016, 8, 10))  # between the July and September sieges
+    assert quiet["sieges"] == [] and population_short(quiet) == "none"
+    besieged = layers.summarize(sc, dt.date(2016, 9, 15))
+    assert population_short(besieged) not in (None, "none")
+    code, out, _ = _main(["summary", "--scenario", "aleppo-2016", "--date", "2016-08-10"], capsys)
+    assert code == 0 and "Besieged population: none" in out

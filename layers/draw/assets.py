@@ -83,6 +83,8 @@ MAP_CSS = """<style>
   font-weight: 600; white-space: nowrap; }
 .cordon-pop td { padding: 1px 0; vertical-align: top; }
 .cordon-src { margin: 2px 0 0 16px; padding: 0; }
+/* The page sizes the map's frame to the window (app.py PAGE_CSS); the map fills the frame. */
+#map_div { height: 100vh !important; }
 </style>"""
 
 
@@ -90,6 +92,8 @@ def offline_map(location: tuple[float, float], zoom: int, **options) -> folium.M
     """A :class:`folium.Map` with no tiles and every asset served locally.
 
     Vector layers are drawn on one canvas (``prefer_canvas``) so many features stay smooth.
+    The map carries Cordon's own script (:mod:`layers.draw.mapscript`): event and place
+    symbols, labels by zoom, and a note when online tiles fail.
 
     Parameters
     ----------
@@ -107,7 +111,9 @@ def offline_map(location: tuple[float, float], zoom: int, **options) -> folium.M
     m.default_js = list(DEFAULT_JS)
     m.default_css = list(DEFAULT_CSS)
     m.get_root().header.add_child(folium.Element(MAP_CSS), name="cordon_css")
-    return m
+    from .mapscript import add_map_script  # symbols, labels by zoom, tile failure note
+
+    return add_map_script(m)
 
 
 def external_urls(m: folium.Map) -> list[str]:

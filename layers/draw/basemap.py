@@ -1,23 +1,34 @@
 """The offline vector basemap: governorate borders and Aleppo neighbourhood units.
 
-Built once per process from the place table (``geo.places.load_geometries``) and added to the
-map itself (not to a feature group), so it is part of the stable map script and never redrawn.
+Built once per process from the place table (``geo.places.load_geometries``). The page writes
+it as a static JSON file that the map fetches once (:func:`write_basemap`); it sits in a pane
+under every data layer and is never redrawn. Without a URL it is put into the map's script.
 Optional online tile layers come wrapped in a FeatureGroup so switching them does not reload
 the map either.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import folium
 import shapely
+from branca.element import MacroElement
+from jinja2 import Template
 from shapely.geometry import mapping, shape
 
 from . import style as st
+from .assets import STATIC_URL
 from .groups import display_geometry
-from .popups import inert
+from .popups import escape, inert
+
+#: Streamlit serves ``./static`` beside app.py here (see ``assets.STATIC_URL``).
+STATIC_ROOT = STATIC_URL.rsplit("/", 1)[0]
 
 _GOVERNORATE = re.compile(r"^SY\d\d$")
 _UNIT = re.compile(r"^alp-(?!grp-)")
@@ -54,8 +65,118 @@ def base_collections() -> tuple[dict, dict]:
     return out[0], out[1]
 
 
-def add_basemap(m: folium.Map) -> folium.Map:
-    """Draw the offline basemap on ``m`` (non-interactive, under every data layer)."""
+#: Countries around Syria (Natural Earth 1:110m, see scripts/build_neighbours.py).
+NEIGHBOURS = Path(__file__).resolve().parents[2] / "data" / "places" / "neighbours.geojson"
+
+
+@lru_cache(maxsize=1)
+def neighbour_collections() -> tuple[dict, dict]:
+    """(country outlines, country name labels) as FeatureCollections; empty when the file is
+    missing or unreadable (the basemap then shows Syria alone)."""
+    from .labels import PRIORITY
+
+    try:
+        doc = json.loads(NEIGHBOURS.read_text(encoding="utf-8"))
+        feats = [f for f in doc["features"] if f.get("geometry")]
+    except (OSError, ValueError, KeyError, TypeError):
+        return _EMPTY, _EMPTY
+    outlines, labels = [], []
+    for f in feats:
+        props = f.get("properties") or {}
+        geom = display_geometry([shape(f["geometry"])], 0.01)[0]
+        outlines.append({"type": "Feature", "geometry": mapping(geom), "properties": {}})
+        lon, lat = props.get("label_lon"), props.get("label_lat")
+        if isinstance(lon, (int, float)) and isinstance(lat, (int, float)):
+            labels.append({"type": "Feature",
+                           "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                           "properties": {"_label": escape(props.get("name", "")),
+                                          "_lk": "country", "_lz": 6,
+                                          "_lp": PRIORITY["country"]}})
+    return ({"type": "FeatureCollection", "features": outlines},
+            {"type": "FeatureCollection", "features": labels})
+
+
+_EMPTY = {"type": "FeatureCollection", "features": []}
+
+
+def basemap_json() -> str:
+    """The offline basemap as one JSON document: ``{"countries", "units", "governorates",
+    "country_labels"}``, FeatureCollections with their style (escaped like every layer)."""
+    from .groups import script_json
+
+    governorates, units = base_collections()
+    countries, country_labels = neighbour_collections()
+    return script_json(inert({
+        "countries": {**countries, "style": st.BASE_COUNTRY_STYLE},
+        "units": {**units, "style": st.BASE_UNIT_STYLE},
+        "governorates": {**governorates, "style": st.BASE_GOVERNORATE_STYLE},
+        "country_labels": country_labels}))
+
+
+def write_basemap(static_dir: str | Path) -> str:
+    """Write the basemap under ``static_dir/basemap/`` (named by its content, so a browser may
+    keep it) unless it is there; returns its URL under Streamlit's static route.
+
+    The page's map fetches it once, instead of carrying 100 kB of outlines in the map's own
+    script, which every run would render again.
+    """
+    text = basemap_json()
+    name = f"base-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.json"
+    folder = Path(static_dir) / "basemap"
+    target = folder / name
+    if not target.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)  # atomic: a reader sees the old state or the whole file
+    return f"{STATIC_ROOT}/basemap/{name}"
+
+
+_FETCH = """
+{% macro script(this, kwargs) %}
+(function() {
+  var map = {{ this._parent.get_name() }};
+  // Under every data layer: a pane of its own, drawn on its own canvas.
+  var pane = map.createPane('cordonBase'); pane.style.zIndex = 250;
+  pane.style.pointerEvents = 'none';
+  var renderer = L.canvas({pane: 'cordonBase'});
+  fetch({{ this.url|tojson }}).then(function(r) { return r.json(); }).then(function(d) {
+    ['countries', 'units', 'governorates'].forEach(function(k) {
+      if (!d[k] || !d[k].features.length) { return; }
+      L.geoJson(d[k], {pane: 'cordonBase', renderer: renderer, interactive: false,
+                       style: d[k].style}).addTo(map);
+    });
+    if (d.country_labels && window.CORDON) {  // names, placed like every label
+      L.geoJson(d.country_labels, {pointToLayer: function(f, ll) {
+        return window.CORDON.point(f, ll, {}); }}).addTo(map);
+    }
+    map.fire('cordonbasemap');
+  }).catch(function() {});
+})();
+{% endmacro %}
+"""
+
+
+class FetchedBasemap(MacroElement):
+    """The offline basemap, fetched by the map from a local URL (see :func:`write_basemap`)."""
+
+    _template = Template(_FETCH)
+
+    def __init__(self, url: str):
+        super().__init__()
+        self._name = "CordonBasemap"
+        self.url = url
+
+
+def add_basemap(m: folium.Map, url: str | None = None) -> folium.Map:
+    """Draw the offline basemap on ``m`` (non-interactive, under every data layer).
+
+    With ``url`` (from :func:`write_basemap`) the map fetches it; without, the outlines are
+    put into the map's script (a map saved as a standalone HTML file).
+    """
+    if url is not None:
+        FetchedBasemap(url).add_to(m)
+        return m
     governorates, units = base_collections()
     for collection, name, style in ((units, "Neighbourhoods", st.BASE_UNIT_STYLE),
                                     (governorates, "Governorates", st.BASE_GOVERNORATE_STYLE)):

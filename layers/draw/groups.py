@@ -13,6 +13,7 @@ rounded to about a metre; analysis and exports use the full geometry elsewhere.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,13 +22,19 @@ import folium
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import Element, Figure, MacroElement
 from folium.utilities import JsCode
+from jinja2 import Template
 
 from . import style as st
+from .mapscript import point_to_layer
 from .popups import POPUP_JS, escape, inert, popup_data, sources_html, tooltip_html
 
 #: Layer keys in drawing order (bottom to top); also the ids used in toggles and the URL.
 LAYERS = ("control", "changes", "sieges", "corridors", "crossings", "events", "mentions", "user")
+#: Property naming a feature's legend entry (``control:<actor>``, ``corridor:<status>``, …):
+#: the legend lists what is drawn, read from these (see ``legend.legend_entries``).
+LEGEND_KEY = "_leg"
 LAYER_LABELS = {
     "control": "Control",
     "changes": "Changed hands",
@@ -37,6 +44,7 @@ LAYER_LABELS = {
     "events": "Events",
     "mentions": "Report places",
     "user": "My layers",
+    "labels": "Labels",
     # Workspaces only (not toggles): clickable units, the selection, what is being drawn.
     "units": "Units without a record",
     "selection": "Selected",
@@ -308,6 +316,8 @@ def control_features(control: Any, ctx: DrawContext, actors: Iterable[str] | Non
         colour = ctx.colours.get(str(actor)) if status == "controlled" else None
         features.append(_feature(g, st.zone_style(status, colour), tooltip_html(name, status_text),
                                  pop, id=str(_get(row, "place", "id") or "")))
+        features[-1]["properties"][LEGEND_KEY] = "control:" + (
+            str(actor) if colour else (CONTESTED if status == CONTESTED else UNKNOWN))
         if status == CONTESTED:
             contested.append(full)
     if contested:
@@ -329,9 +339,13 @@ def changes_features(changed: Any, ctx: DrawContext) -> dict:
         after = (ctx.actor_name(_get(row, "actor_after", "actor_b"))
                  or _get(row, "status_after") or "unknown")
         text = f"{before} → {after}"
+        uid = str(_get(row, "place", "id") or "")
+        # A white casing under a purple dashed edge: visible on every actor's fill, and
+        # unlike the black of siege lines and closed corridors.
+        features.append(_feature(g, dict(st.CHANGED_CASING_STYLE), id=f"_casing:{uid}"))
         features.append(_feature(g, dict(st.CHANGED_STYLE), tooltip_html(name, text),
-                                 popup_data(name, [("Changed hands", text)]),
-                                 id=str(_get(row, "place", "id") or "")))
+                                 popup_data(name, [("Changed hands", text)]), id=uid))
+        features[-1]["properties"][LEGEND_KEY] = "changed"
     return _collection(features)
 
 
@@ -360,6 +374,9 @@ def siege_features(sieges: Any, ctx: DrawContext) -> dict:
                         + sources_html(pop_sources) + "</div>")
         features.append(_feature(g, dict(st.SIEGE_STYLE), tooltip_html(name, "siege"), pop,
                                  id=str(_get(row, "id") or "")))
+        features[-1]["properties"][LEGEND_KEY] = "siege"
+        if g.geom_type == "Point":  # a town on a list, not an area: the siege symbol
+            features[-1]["properties"]["_icon"] = "siege-point"
     return _collection(features)
 
 
@@ -399,6 +416,7 @@ def corridor_features(corridors: Any, ctx: DrawContext, cuts: Any = None) -> dic
                                             [("Cut", how), ("Where", where),
                                              ("Length", _km(_get(row, "length_km")))]),
                                  id=str(_get(row, "id") or "")))
+        features[-1]["properties"][LEGEND_KEY] = "cut"
     pairs = _rows(corridors)
     geoms = _round(np.asarray([shapely.simplify(g, SIMPLIFY_DEG / 2) for _, g in pairs],
                               dtype=object))
@@ -407,6 +425,8 @@ def corridor_features(corridors: Any, ctx: DrawContext, cuts: Any = None) -> dic
         features.append(_feature(g, st.route_style(status),
                                  tooltip_html(name, status.replace("_", " ")), pop,
                                  id=str(_get(row, "id") or "")))
+        features[-1]["properties"][LEGEND_KEY] = "corridor:" + (
+            status if status in st.ROUTE_STATUS else "unknown")
     return _collection(features)
 
 
@@ -427,14 +447,21 @@ def crossing_features(crossings: Any, ctx: DrawContext) -> dict:
                                  st.point_style("crossing", status),
                                  tooltip_html(name, status.replace("_", " ")), pop,
                                  id=str(_get(row, "id") or "")))
+        features[-1]["properties"][LEGEND_KEY] = "crossing:" + (
+            status if status in st.ROUTE_STATUS else "unknown")
     return _collection(features)
 
 
 def event_features(events: Any, ctx: DrawContext) -> dict:
-    """Events as small circle markers (one canvas layer copes with tens of thousands)."""
+    """Events as SVG symbols by type (``_icon``: ``event:<type>``, see :mod:`.icons`); a page
+    without the map script draws them as small circle markers."""
+    from .icons import EVENT_LABELS
+
     features = []
     style = st.point_style("event")
     for row, g in _rows(events):
+        kind = str(_get(row, "type") or "other")
+        kind = kind if kind in EVENT_LABELS else "other"
         title = _get(row, "title", "name")
         date = _date(_get(row, "date"))
         pop = popup_data(
@@ -445,14 +472,18 @@ def event_features(events: Any, ctx: DrawContext) -> dict:
         )
         features.append(_feature(_round(np.array([_as_point(g)]))[0], style,
                                  tooltip_html(date, title), pop, id=str(_get(row, "id") or "")))
+        features[-1]["properties"]["_icon"] = f"event:{kind}"
     return _collection(features)
 
 
-def mention_features(mentions: Iterable[Any], low: float = 0.5) -> dict:
+def mention_features(mentions: Iterable[Any], low: float = 0.5, *,
+                     icon: str = "place") -> dict:
     """Geocoded mentions of a report (objects or mappings with text, name, lat, lon, …).
 
     Mentions whose confidence is below ``low`` are drawn hollow and flagged in the tooltip;
-    mentions without coordinates are left off the map (they stay in the table).
+    mentions without coordinates are left off the map (they stay in the table). ``icon`` is
+    the symbol (``place``: a yellow diamond, ``-weak`` added when hollow; ``search`` for the
+    place found with the search box).
     """
     features = []
     for m in mentions:
@@ -471,6 +502,8 @@ def mention_features(mentions: Iterable[Any], low: float = 0.5) -> dict:
         tip = tooltip_html(text, name, "low confidence" if weak else None)
         features.append(_feature(shapely.Point(round(float(lon), 5), round(float(lat), 5)),
                                  st.point_style("mention", low_confidence=weak), tip, pop))
+        features[-1]["properties"]["_icon"] = (f"{icon}-weak" if weak and icon == "place"
+                                               else icon)
     return _collection(features)
 
 
@@ -501,7 +534,16 @@ def user_features(layers: Mapping[str, Any], max_fields: int = 6,
             features.append(_feature(g, style,
                                      tooltip_html(layer_name, title) if tips else "",
                                      popup_data(title, rows)))
+            if _kept_report_place(row) and g.geom_type == "Point":
+                features[-1]["properties"]["_icon"] = "place"
     return _collection(features)
+
+
+def _kept_report_place(row: Mapping[str, Any]) -> bool:
+    """A row of a layer kept from a report (``layers.report.kept_events``): drawn with the
+    report-place symbol rather than as a plain point."""
+    return str(row.get("id") or "").startswith("report-") and str(
+        row.get("title") or "").endswith("(named in a report)")
 
 
 def unit_features(units: Mapping[str, tuple[Any, dict]], skip: Iterable[str] = ()) -> dict:
@@ -567,15 +609,103 @@ def layer_features(
     return out
 
 
-def geojson_layer(collection: Mapping[str, Any], name: str, **options: Any) -> folium.GeoJson:
-    """One GeoJson layer drawing each feature with its own ``style``, tooltip and popup.
+def script_json(obj: Any) -> str:
+    """``obj`` as compact JSON that is safe inside a ``<script>`` element (``<``, ``>``, ``&``
+    and ``'`` written as ``\\u`` escapes, as Jinja's ``tojson`` does)."""
+    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027").replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029"))
+
+
+class _Raw(Element):
+    """Finished script text, added to the figure as it is (branca would compile an
+    ``Element``'s text as a template: slow for layer data, and data is not template source)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class GeoJsonLayer(MacroElement):
+    """One Leaflet GeoJSON layer from finished JSON text: each feature drawn with its own
+    ``style`` (or the layer's, when all share one), points by the map's script.
+
+    Like ``folium.GeoJson`` in a map's script, but the data is serialised once (and may be
+    reused across runs) and never passes through a template engine.
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.script() }}{% endmacro %}")
+
+    def __init__(self, data_json: str, name: str, options_json: str):
+        super().__init__()
+        self._name = "GeoJson"
+        self.layer_name = name
+        self._data = data_json
+        self._options = options_json
+
+    def script(self) -> str:
+        """The layer's JavaScript (uses the names the map's tooling gives it when rendered)."""
+        var = self.get_name()
+        parent = self._parent.get_name() if self._parent is not None else None
+        add = f".addTo({parent})" if parent else ""
+        return (f"var {var} = L.geoJson(null, {self._options}){add};\n"
+                f"{var}.addData({self._data});\n")
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            figure.script.add_child(_Raw(self.script()), name=self.get_name())
+
+
+#: Finished layers by collection identity (cached collections come back as the same object on
+#: every run, so their JSON is written once); the collection is kept so its id stays its own.
+_FINISHED: OrderedDict[int, tuple[Any, bool, str, str]] = OrderedDict()
+_FINISHED_MAX = 256
+
+
+def finish(collection: Mapping[str, Any], *, quiet: bool = False) -> tuple[str, str]:
+    """(data JSON, options JS) of a layer drawn from ``collection``.
 
     When every feature has the same style it is sent once, as the layer's style (and the
-    circle-marker options for points), instead of once per feature.
+    circle-marker options for points), instead of once per feature. Every string goes through
+    :func:`~layers.draw.popups.inert` first (braces as entities), as everything handed to
+    folium does.
+    """
+    hit = _FINISHED.get(id(collection))
+    if hit is not None and hit[0] is collection and hit[1] == quiet:
+        _FINISHED.move_to_end(id(collection))
+        return hit[2], hit[3]
+    data = inert(dict(collection))
+    feats = data["features"]
+    first = feats[0]["properties"].get("style") if feats else None
+    marker: dict[str, Any] = {"radius": 4, "fill": True}
+    options = ["onEachFeature: " + BIND_JS.js_code]
+    if first is not None and all(f["properties"].get("style") == first for f in feats):
+        data = {"type": "FeatureCollection", "features": [
+            {**f, "properties": {k: v for k, v in f["properties"].items() if k != "style"}}
+            for f in feats]}
+        marker = {**marker, **first}
+        options.append("style: " + script_json(first))
+    else:
+        options.append("style: function(f) { return (f.properties || {}).style; }")
+    if quiet:
+        marker["interactive"] = False
+        options.append("interactive: false")
+    options.append("pointToLayer: " + point_to_layer(marker))
+    out = (script_json(data), "{" + ", ".join(options) + "}")
+    _FINISHED[id(collection)] = (collection, quiet, *out)
+    while len(_FINISHED) > _FINISHED_MAX:
+        _FINISHED.popitem(last=False)
+    return out
 
-    Every string in ``collection``, ``name`` and ``options`` (keys too) goes through
-    :func:`~layers.draw.popups.inert` first: folium's rendered script is compiled again as a
-    Jinja template, so a brace a caller forgot to escape would otherwise be template code.
+
+def geojson_layer(collection: Mapping[str, Any], name: str, *, interactive: bool = True
+                  ) -> GeoJsonLayer:
+    """One GeoJSON layer drawing each feature with its own ``style``, tooltip and popup.
 
     Parameters
     ----------
@@ -584,32 +714,18 @@ def geojson_layer(collection: Mapping[str, Any], name: str, **options: Any) -> f
         or URL).
     name
         The layer's name.
-    **options
-        Passed on to :class:`folium.GeoJson`.
+    interactive
+        False: no tooltips, popups or clicks.
 
     Returns
     -------
-    folium.GeoJson
+    GeoJsonLayer
         The layer, not yet added to a map or group.
     """
     if not isinstance(collection, Mapping):
         raise TypeError(f"a FeatureCollection dict is needed, not {type(collection).__name__}")
-    collection, name, options = inert(dict(collection)), inert(name), inert(options)
-    # Filled: folium's default is hollow, which per-feature point styles (a crossing layer
-    # with several statuses, strong and weak report places) would otherwise inherit.
-    marker = folium.CircleMarker(radius=4, fill=True)
-    feats = collection["features"]
-    first = feats[0]["properties"].get("style") if feats else None
-    if first is not None and all(f["properties"].get("style") == first for f in feats):
-        collection = {"type": "FeatureCollection", "features": [
-            {**f, "properties": {k: v for k, v in f["properties"].items() if k != "style"}}
-            for f in feats]}
-        marker.options = dict(first)  # already Leaflet's camelCase option names
-        options["style"] = dict(first)
-    if options.get("interactive") is False:  # points too: they take the marker's options
-        marker.options = {**marker.options, "interactive": False}
-    return folium.GeoJson(collection, name=name, marker=marker, on_each_feature=BIND_JS,
-                          **options)
+    data_json, options = finish(collection, quiet=not interactive)
+    return GeoJsonLayer(data_json, inert(name), options)
 
 
 def build_groups(collections: Mapping[str, dict], *, quiet: bool = False
@@ -626,7 +742,7 @@ def build_groups(collections: Mapping[str, dict], *, quiet: bool = False
         for f in collection["features"]:
             f["properties"].setdefault("layer", key)
         group = folium.FeatureGroup(name=escape(LAYER_LABELS.get(key, key)))
-        extra = {"interactive": False} if quiet else {}
-        geojson_layer(collection, LAYER_LABELS.get(key, key), **extra).add_to(group)
+        geojson_layer(collection, LAYER_LABELS.get(key, key), interactive=not quiet
+                      ).add_to(group)
         groups.append(group)
     return groups

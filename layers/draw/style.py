@@ -65,10 +65,17 @@ def zone_style(status: str | None, colour: str | None) -> dict[str, Any]:
 
 
 HATCH_STYLE = {"color": "#444444", "weight": 1, "opacity": 0.7}
-CHANGED_STYLE = {"color": "#000000", "weight": 3.5, "opacity": 1, "fill": False}
+#: Changed hands: a reddish-purple dashed edge over a white casing (two features per unit), so
+#: it shows on every fill and is never mistaken for the black of sieges and closed corridors.
+CHANGED_STYLE = {"color": "#A0307A", "weight": 3.5, "opacity": 1, "fill": False,
+                 "dashArray": "7 4"}
+CHANGED_CASING_STYLE = {"color": "#ffffff", "weight": 7, "opacity": 0.9, "fill": False,
+                        "interactive": False}
 CUT_STYLE = {"color": "#D55E00", "weight": 12, "opacity": 0.45, "lineCap": "butt"}
 SIEGE_STYLE = {"color": "#000000", "weight": 3, "opacity": 0.9, "fillColor": "#000000",
                "fillOpacity": 0.06, "dashArray": "10 6"}
+BASE_COUNTRY_STYLE = {"color": "#9a9a9a", "weight": 1, "fillColor": "#c9c7c0",
+                      "fillOpacity": 0.8}
 BASE_GOVERNORATE_STYLE = {"color": "#9a9a9a", "weight": 1.2, "fill": False, "interactive": False}
 BASE_UNIT_STYLE = {"color": "#c4c4c4", "weight": 0.6, "fillColor": "#f4f1ea", "fillOpacity": 0.5}
 
@@ -104,13 +111,33 @@ def point_style(kind: str, status: str | None = None, *, low_confidence: bool = 
             style.update(fillOpacity=0.25, dashArray="2 3")
         return style
     if kind == "user":
-        return {"radius": 5, "color": "#0b3d5c", "weight": 1, "fillColor": "#56B4E9",
-                "fillOpacity": 0.9}
+        return dict(USER_POINT_STYLE)
     return {"radius": 4, "color": "#ffffff", "weight": 1, "fillColor": "#0072B2",
             "fillOpacity": 0.9}
 
 
-USER_STYLE = {"color": "#0b3d5c", "weight": 2, "fillColor": "#56B4E9", "fillOpacity": 0.3}
+#: The user's own layers: white with a near-black edge. Actor fills span the palette from
+#: black to yellow, and only this pair keeps a contrast ratio of 3:1 or more against every one
+#: of them (see :func:`contrast` and tests/test_draw.py).
+USER_STYLE = {"color": "#111111", "weight": 2.5, "fillColor": "#ffffff", "fillOpacity": 0.45}
+USER_POINT_STYLE = {"radius": 5, "color": "#111111", "weight": 2, "fillColor": "#ffffff",
+                    "fillOpacity": 1}
+
+
+def _luminance(colour: str) -> float:
+    """Relative luminance of ``#rrggbb`` (WCAG 2.x definition)."""
+    chans = []
+    for i in (1, 3, 5):
+        c = int(colour[i:i + 2], 16) / 255
+        chans.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = chans
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio (1–21) between two ``#rrggbb`` colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
 
 #: Workspaces: units without a record on the date (clickable, faint), the units selected for
 #: recording (a thick black edge, no fill: a wash would change the holder's colour), and what

@@ -92,7 +92,10 @@ def short_number(value: int) -> str:
 
 
 def population_short(summary: Mapping[str, Any]) -> str | None:
-    """Besieged population range in short form for a metric tile (``"250k–300k"``)."""
+    """Besieged population range in short form for a metric tile (``"250k–300k"``);
+    ``"none"`` when no siege is in force on the date, None when sieges have no estimate."""
+    if not summary.get("sieges"):
+        return "none"
     pop = summary.get("besieged_population") or {}
     low, high = pop.get("low"), pop.get("high")
     if _blank(low) or _blank(high):

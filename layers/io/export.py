@@ -11,7 +11,12 @@ Text GDAL would cut short (a NUL character) is refused, naming the layer, featur
 Other control characters are written exactly, except in KML: XML 1.0 cannot hold most of
 them at all (not even escaped), so there they become U+FFFD (the replacement character).
 CSV cells and header names that a spreadsheet would run as a formula get a leading
-apostrophe.
+apostrophe. The CSV has one header row by default, so GDAL and spreadsheets read every other
+row as data; the HXL hashtag row (for humanitarian tools) is an option.
+
+GeoPackages are written as version 1.2 (:data:`GPKG_DATASET_OPTIONS`): GDAL 3.12 would
+otherwise write 1.4, which GDAL 3.6 and the QGIS long-term releases built on it open with a
+warning that the file "may be only partly supported".
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ try:  # pyarrow (installed with streamlit) lets pyogrio hand columns to GDAL in 
 except ImportError:  # pragma: no cover - pyogrio falls back to its row-wise path
     ARROW = False
 DATE_COLUMNS = {"date", "valid_from", "valid_to", "status_from", "status_to"}
+#: GDAL dataset creation options for every GeoPackage Cordon creates (exports and the store).
+GPKG_DATASET_OPTIONS = {"VERSION": "1.2"}
 PRECISION = 7  # decimal places of degrees kept (about 1 cm), as RFC 7946 writers do
 ATTRIBUTION = (
     "Made with Cordon. Each feature names its sources (publisher, title, date, URL); reuse "
@@ -149,6 +156,7 @@ def _gpkg(selection: Mapping[str, gpd.GeoDataFrame], path: Path, attribution: st
             g, path, layer=name, driver="GPKG", append=not first,
             layer_options={"DESCRIPTION": attribution},
             dataset_metadata={"ATTRIBUTION": attribution} if first else None,
+            dataset_options=GPKG_DATASET_OPTIONS if first else None,
             **kwargs,
         )
         first = False
@@ -227,7 +235,8 @@ def _point_columns(geoms: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray, list[s
     return lat, lon, wkt
 
 
-def _csv(selection: Mapping[str, gpd.GeoDataFrame], path: Path, attribution: str) -> None:
+def _csv(selection: Mapping[str, gpd.GeoDataFrame], path: Path, attribution: str, *,
+         hxl: bool = False) -> None:
     frames = []
     for name, gdf in selection.items():
         g = _prepare(name, gdf)
@@ -249,7 +258,8 @@ def _csv(selection: Mapping[str, gpd.GeoDataFrame], path: Path, attribution: str
         writer = csv.writer(fh)
         # Header cells are cells too: a column named "=HYPERLINK(...)" would run in row 1.
         writer.writerow([_cell(c) for c in table.columns])
-        writer.writerow([_cell(hashtag(c)) for c in table.columns])
+        if hxl:  # a second header row: GDAL and spreadsheets would read it as a feature
+            writer.writerow([_cell(hashtag(c)) for c in table.columns])
         for row in table.itertuples(index=False, name=None):
             writer.writerow(["" if _blank(v) else _cell(v) for v in row])
 
@@ -289,6 +299,7 @@ def export(
     out: str | os.PathLike | BinaryIO,
     *,
     attribution: str | None = None,
+    hxl: bool = False,
 ) -> None:
     """Write ``selection`` to ``out`` in ``fmt``.
 
@@ -299,12 +310,15 @@ def export(
     fmt : {"geojson", "gpkg", "kml", "csv"}
         GeoJSON: one RFC 7946 FeatureCollection, each feature with a ``layer`` property.
         GeoPackage: a table per layer. KML: a folder per layer. CSV: one row per feature,
-        ``lat``/``lon`` (the point, or a point on the shape) and ``wkt`` for other shapes,
-        with HXL hashtags in the second row.
+        ``lat``/``lon`` (the point, or a point on the shape) and ``wkt`` for other shapes.
+        GeoPackages are version 1.2 (see the module docstring).
     out : path or binary file
         A path is replaced atomically; a file object receives the bytes.
     attribution : str, optional
         Who to credit; defaults to :func:`default_attribution`.
+    hxl : bool
+        CSV only: add HXL hashtags (https://hxlstandard.org) as a second header row. Off by
+        default, since GDAL and spreadsheets take that row for a feature.
 
     Raises
     ------
@@ -325,7 +339,10 @@ def export(
         raise ExportError(f"cannot write '{out}': {exc.strerror or exc}") from None
     try:
         tmp = Path(tmpdir) / ("export" + SUFFIXES[fmt])
-        WRITERS[fmt](selection, tmp, text)
+        if fmt == "csv":
+            _csv(selection, tmp, text, hxl=hxl)
+        else:
+            WRITERS[fmt](selection, tmp, text)
         if is_path:
             os.replace(tmp, out)
         else:

@@ -1,4 +1,4 @@
-"""HXL hashtags for the CSV export's second header row (https://hxlstandard.org)."""
+"""HXL hashtags for the CSV export's optional second header row (https://hxlstandard.org)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,12 @@ TAGS = {
     "confidence": "#meta+confidence",
     "sources": "#meta+source",
     "source_refs": "#meta+source+citation",
+    # report places (layers/report.py): the report each was named in
+    "publisher": "#meta+source+publisher",
+    "report_title": "#meta+source+title",
+    "published": "#date+reported",
+    "url": "#meta+source+url",
+    "qualifier": "#loc+qualifier",
     "attribution": "#meta+attribution",
     "approximate": "#geo+approximate",
     "uncertainty_m": "#geo+uncertainty_m",

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
+from layers.io.export import GPKG_DATASET_OPTIONS
 from layers.workspace.backend import (
     Backend,
     NewRow,
@@ -99,7 +100,8 @@ class GeoPackageBackend(Backend):
             os.unlink(tmp)
             try:
                 meta = pd.DataFrame({"key": ["schema"], "value": [str(SCHEMA_VERSION)]})
-                pyogrio.write_dataframe(meta, tmp, layer="_ws_meta", driver="GPKG")
+                pyogrio.write_dataframe(meta, tmp, layer="_ws_meta", driver="GPKG",
+                                        dataset_options=GPKG_DATASET_OPTIONS)
                 os.chmod(tmp, 0o644)
                 with contextlib.suppress(FileExistsError):
                     os.link(tmp, self.path)  # never replaces a store another writer made

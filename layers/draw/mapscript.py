@@ -1,0 +1,164 @@
+"""The map's own script: point symbols, labels by zoom without overlap, and a note when online
+tiles fail.
+
+It is part of the map (not of the layers redrawn on every run), so it loads once with Leaflet
+from our own server; the layers added later call ``window.CORDON`` to draw their points:
+
+- ``CORDON.point(feature, latlng, options)`` — a feature with ``_label`` becomes a text label
+  (a ``divIcon`` of class ``cordon-label cordon-label-<kind>``), one with ``_icon`` an SVG
+  symbol from :func:`layers.draw.icons.icon_table`, anything else a circle marker.
+- Labels carry the zoom from which they show (``_lz``) and a priority (``_lp``, lower first).
+  After each zoom, pan or redraw, labels below their zoom are hidden, then the rest are placed
+  in priority order and any label that would overlap one already placed is hidden.
+- A tile layer whose tiles fail to load (no internet, blocked host) shows a note on the map
+  instead of failing silently.
+
+Label text is escaped by the Python side (``escape``) and set as HTML by Leaflet; nothing in
+this script comes from data. The script holds no Jinja syntax (it is compiled as a template by
+branca, like everything folium renders).
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from .icons import icon_table
+
+#: Label and symbol look, added to the map's stylesheet (see ``assets.MAP_CSS``).
+LABEL_CSS = """<style>
+.cordon-label { background: none; border: none; }
+.cordon-label span { position: absolute; left: 0; top: 0; transform: translate(-50%, -50%);
+  white-space: nowrap; font: 600 11px/1.2 "Source Sans Pro", Arial, sans-serif; color: #111;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; pointer-events: none; }
+.cordon-label-siege span { font-size: 12.5px; font-weight: 700; font-style: italic; }
+.cordon-label-corridor span { font-size: 11.5px; color: #004d36; }
+.cordon-label-crossing span { transform: translate(8px, -50%); color: #222; }
+.cordon-label-unit span { font-weight: 500; font-size: 10.5px; color: #222; }
+.cordon-label-country span { font-size: 13px; letter-spacing: 0.12em; color: #666;
+  font-weight: 600; text-transform: uppercase; }
+.cordon-label.cordon-off { display: none; }
+.cordon-icon { background: none; border: none; }
+.cordon-icon svg { display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,0.35)); }
+.cordon-tile-note { background: #fff3cd; color: #5c4400; border: 1px solid #e0c36a;
+  padding: 3px 8px; font-size: 12px; border-radius: 3px; display: none; }
+</style>"""
+
+_SCRIPT = """
+{% macro script(this, kwargs) %}
+(function() {
+  var map = {{ this._parent.get_name() }};
+  var C = window.CORDON = window.CORDON || {};
+  C.icons = __ICONS__;
+  C.point = function(f, ll, opts) {
+    var p = (f && f.properties) || {};
+    var quiet = opts && opts.interactive === false;
+    if (p._label !== undefined) {
+      var kind = String(p._lk || 'place').replace(/[^a-z-]/g, '');
+      var m = L.marker(ll, {interactive: false, keyboard: false, icon: L.divIcon({
+        className: 'cordon-label cordon-label-' + kind, iconSize: [0, 0],
+        html: '<span>' + p._label + '</span>'})});
+      m._cordonLabel = {zoom: Number(p._lz) || 0, prio: Number(p._lp) || 9};
+      m.on('add', function() { if (this._icon) { this._icon._cordonMarker = this; } });
+      return m;
+    }
+    var svg = p._icon && C.icons[p._icon];
+    if (svg) {
+      return L.marker(ll, {interactive: !quiet, keyboard: false, riseOnHover: true,
+        icon: L.divIcon({className: 'cordon-icon', html: svg, iconSize: [20, 20],
+                         iconAnchor: [10, 10], tooltipAnchor: [10, 0], popupAnchor: [0, -8]})});
+    }
+    return L.circleMarker(ll, opts);
+  };
+  var pending = null;
+  C.placeLabels = function() {
+    pending = null;
+    var zoom = map.getZoom(), size = map.getSize(), placed = [], labels = [];
+    // Labels only (found by their elements): a map may hold 10,000 other points.
+    var els = map.getContainer().querySelectorAll('.cordon-label');
+    for (var k = 0; k < els.length; k++) {
+      var l = els[k]._cordonMarker;
+      if (l && l._cordonLabel && l._icon) { labels.push(l); }
+    }
+    labels.sort(function(a, b) { return a._cordonLabel.prio - b._cordonLabel.prio; });
+    labels.forEach(function(l) {
+      var el = l._icon, show = zoom >= l._cordonLabel.zoom, box = null;
+      if (show) {
+        var pt = map.latLngToContainerPoint(l.getLatLng());
+        el.classList.remove('cordon-off');
+        var span = el.firstChild, w = span ? span.offsetWidth : 0, h = span ? span.offsetHeight : 0;
+        var left = el.classList.contains('cordon-label-crossing') ? pt.x + 8 : pt.x - w / 2;
+        box = [left - 2, pt.y - h / 2 - 1, left + w + 2, pt.y + h / 2 + 1];
+        if (box[2] < 0 || box[0] > size.x || box[3] < 0 || box[1] > size.y) { box = null; }
+        for (var i = 0; box && i < placed.length; i++) {
+          var q = placed[i];
+          if (box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3]) { show = false; }
+        }
+      }
+      if (show && box) { placed.push(box); }
+      el.classList.toggle('cordon-off', !show);
+    });
+  };
+  C.schedule = function() {
+    if (pending === null) { pending = setTimeout(C.placeLabels, 30); }
+  };
+  map.on('zoomend moveend resize layeradd', C.schedule);
+  var note = L.control({position: 'bottomleft'});
+  note.onAdd = function() {
+    var div = L.DomUtil.create('div', 'cordon-tile-note');
+    div.textContent = 'The online basemap could not be loaded (no internet, or the tile server '
+      + 'refused); the offline outlines are shown.';
+    return div;
+  };
+  note.addTo(map);
+  C.tileFailed = function() {
+    var el = note.getContainer(); el.style.display = 'block';
+    el.setAttribute('data-failed', 'yes');
+  };
+  C.tileLoaded = function() {
+    var el = note.getContainer();
+    if (el.getAttribute('data-failed') !== 'yes') { el.style.display = 'none'; }
+  };
+  map.on('layeradd', function(e) {
+    if (e.layer instanceof L.TileLayer && !e.layer._cordonWatched) {
+      e.layer._cordonWatched = true;
+      e.layer.on('tileerror', C.tileFailed);
+    }
+  });
+  map.on('layerremove', function(e) {
+    if (e.layer instanceof L.TileLayer) {
+      var el = note.getContainer(); el.style.display = 'none'; el.removeAttribute('data-failed');
+    }
+  });
+})();
+{% endmacro %}
+"""
+
+
+class MapScript(MacroElement):
+    """The script above as an element of the map (add it once, with :func:`add_map_script`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "CordonMapScript"
+        # Icons are our own constants (no braces); JSON puts them in the script as strings.
+        self._template = Template(_SCRIPT.replace("__ICONS__", json.dumps(icon_table())))
+
+
+def add_map_script(m: folium.Map) -> folium.Map:
+    """Add the labels/symbols script and its stylesheet to ``m``; returns ``m``."""
+    MapScript().add_to(m)
+    m.get_root().header.add_child(folium.Element(LABEL_CSS), name="cordon_label_css")
+    return m
+
+
+def point_to_layer(marker_options: dict) -> str:
+    """The ``pointToLayer`` function for a GeoJSON layer whose plain points take
+    ``marker_options`` (Leaflet circle-marker options)."""
+    opts = json.dumps(marker_options, sort_keys=True)
+    return ("function(f, ll) { var o = " + opts + ";"
+            " return (window.CORDON && window.CORDON.point) ? window.CORDON.point(f, ll, o)"
+            " : L.circleMarker(ll, o); }")

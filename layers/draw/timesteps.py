@@ -1,0 +1,43 @@
+"""Stepping through time: the previous/next date on which something changes, and the date a
+state is the same as (so work done for one day serves every day up to the next change).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+
+def step(day: date | None, days: Sequence[date], direction: int) -> date | None:
+    """The first of ``days`` (sorted) after ``day`` (``direction`` > 0) or before it
+    (``direction`` < 0); ``None`` when there is none or ``day`` is missing."""
+    if day is None or not days:
+        return None
+    if direction > 0:
+        i = bisect_right(days, day)
+        return days[i] if i < len(days) else None
+    i = bisect_left(days, day)
+    return days[i - 1] if i > 0 else None
+
+
+def epoch(day: date, bounds: Sequence[date], start: date) -> date:
+    """The latest of ``bounds`` (sorted) on or before ``day``, else ``start``.
+
+    Between two consecutive bounds nothing the map draws changes, so a layer drawn for the
+    epoch's first day is the layer of every day in it.
+    """
+    i = bisect_right(bounds, day)
+    return bounds[i - 1] if i > 0 and bounds[i - 1] >= start else start
+
+
+def state_bounds(change_days: Iterable[date], sieges: Iterable,
+                 extra: Iterable[date] = ()) -> list[date]:
+    """Days on which the drawn state may change: the scenario's change dates (records that
+    start or end, events), the dates of siege population figures (a siege's popup shows
+    the figures current on the day; see ``layers.analysis.sieges``) and any ``extra`` days
+    (e.g. the dates of published counts a summary quotes)."""
+    days = set(change_days) | {d for d in extra if d is not None}
+    for s in sieges:
+        days.update(p.date for p in getattr(s, "populations", ()) or () if p.date is not None)
+    return sorted(days)
