@@ -233,7 +233,7 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
             ntoks += 1
             continue
         toks = [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, a, b)]
-        runs.append((2 if _ARABIC_CHAR.search(text, a, b) else 0, toks,
+        runs.append((2 if not w.isascii() and _ARABIC_CHAR.search(w) else 0, toks,
                      *_token_keys(toks, False)))
         ntoks += len(toks)
     for m in _AR_RUN.finditer(text):

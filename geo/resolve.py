@@ -149,16 +149,18 @@ class Context:
         self.far.clear()
         if weights is None:
             weights = Counter(points.values())
-        for (lat, lon), k in weights.items():  # a repeated place once
-            self.near[(math.floor(lat), math.floor(lon))] += k
-            self.far[(math.floor(lat / 5), math.floor(lon / 5))] += k
+        # each cell holds the points of its own and its eight neighbouring cells, so a look-up
+        # is one get (a repeated place counts once per span at it)
+        for (lat, lon), k in weights.items():
+            for cells, size in ((self.near, 1.0), (self.far, 5.0)):
+                ci, cj = math.floor(lat / size), math.floor(lon / size)
+                for di in (-1, 0, 1):
+                    for dj in (-1, 0, 1):
+                        cells[(ci + di, cj + dj)] += k
 
     def _count(self, cells: Counter, lat: float, lon: float, size: float, idx: int) -> int:
         ci, cj = math.floor(lat / size), math.floor(lon / size)
-        n = 0
-        for di in (-1, 0, 1):
-            for dj in (-1, 0, 1):
-                n += cells.get((ci + di, cj + dj), 0)
+        n = cells.get((ci, cj), 0)
         own = self.own.get(idx)
         if own and abs(math.floor(own[0] / size) - ci) <= 1 \
                 and abs(math.floor(own[1] / size) - cj) <= 1:
