@@ -32,7 +32,7 @@ from layers.draw.popups import md, safe_url
 from layers.draw.view import View, from_params
 from layers.io.errors import plain_words
 from layers.workspace import WorkspaceError
-from ui import new_workspace, proposals
+from ui import gazetteers, new_workspace, proposals
 from ui import workspace as wsui
 
 HERE = Path(__file__).resolve().parent
@@ -903,6 +903,7 @@ def main() -> None:
     with panes["My layers"]:
         if panes["My layers"].open:
             upload_box(view.date)
+            gazetteers.box()
     with panes["New workspace"]:
         if panes["New workspace"].open:
             new_workspace.tab(packs, UPLOAD_CAP_MB)
