@@ -34,6 +34,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from geo.oneline import internal_error
+
 __all__ = ["main", "decode", "sentence_of", "records", "render", "Writer"]
 
 FORMATS = ("geojson", "csv", "jsonl")
@@ -411,8 +413,4 @@ def main(argv: Sequence[str] | None = None, *, stdin: BinaryIO | None = None,
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # noqa: BLE001 - one line, not a traceback; CORDON_DEBUG re-raises
-        if os.environ.get("CORDON_DEBUG"):
-            raise
-        print(f"geo: internal error: {type(exc).__name__}: {exc} "
-              "(set CORDON_DEBUG=1 for a traceback)", file=stderr)
-        return 1
+        return internal_error("geo", exc, stderr)

@@ -326,3 +326,23 @@ def test_bad_names_are_refused(tmp_path):
             add_gazetteer(f, name=bad)
     with pytest.raises(GazetteerError, match="no such file"):
         add_gazetteer(tmp_path / "missing.csv")
+
+
+def test_template_text_in_a_gazetteer_name_reaches_the_map_as_text(tmp_path):
+    """A user's place list is untrusted text: its names travel through geoparse onto the map
+    and must stay text there (no Jinja, no script)."""
+    from layers.draw import add_basemap, build_groups, offline_map
+    from layers.draw.groups import mention_features
+
+    payload = "Wadi {{ 7*7 }} {# x {% raw %}<script>alert(1)</script>"
+    f = write(tmp_path / "hostile.csv",
+              f'name,alternate names,lat,lon,country\n"{payload}",{VILLAGE},35.9,36.6,SY\n')
+    add_gazetteer(f, name="hostile")
+    (m,) = [m for m in geoparse(f"Families fled {VILLAGE} on Monday.") if m.text == VILLAGE]
+    assert m.name == payload  # kept as written, not cut or cleaned
+    fmap = add_basemap(offline_map((35.9, 36.6), 10))
+    for g in build_groups({"mentions": mention_features([m])}):
+        g.add_to(fmap)
+    out = fmap.get_root().render()  # no TemplateSyntaxError
+    assert "Wadi {{" not in out and "{#" not in out and "<script>alert" not in out
+    assert "49" not in out.split("Wadi", 1)[-1][:40]

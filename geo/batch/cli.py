@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from geo.oneline import internal_error
+
 __all__ = ["main", "build_parser"]
 
 FORMATS = ("parquet", "jsonl")
@@ -196,8 +198,4 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
               "the same command again to resume", file=stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - one line, not a traceback; CORDON_DEBUG re-raises
-        if os.environ.get("CORDON_DEBUG"):
-            raise
-        print(f"geo batch: internal error: {type(exc).__name__}: {exc} "
-              "(set CORDON_DEBUG=1 for a traceback)", file=stderr)
-        return 1
+        return internal_error("geo batch", exc, stderr)

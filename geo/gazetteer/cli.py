@@ -6,10 +6,11 @@ Exit status: 0 success, 1 internal error, 2 bad input (a malformed file, an unkn
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
+
+from geo.oneline import internal_error
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,8 +67,4 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         print("geo: interrupted", file=stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - one line, not a traceback
-        if os.environ.get("CORDON_DEBUG"):
-            raise
-        print(f"geo: internal error: {type(exc).__name__}: {exc} "
-              "(set CORDON_DEBUG=1 for a traceback)", file=stderr)
-        return 1
+        return internal_error("geo", exc, stderr)
