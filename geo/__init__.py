@@ -15,8 +15,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from geo.mention import KINDS, Mention, new_mention
+
+if TYPE_CHECKING:
+    from geo.gazetteer import Index
+    from geo.stopwords import WordLists
 
 __all__ = ["KINDS", "Mention", "geoparse", "lookup"]
 
@@ -68,12 +73,29 @@ def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None,
     if not text:
         return []
     from geo.gazetteer import get_index
-    from geo.recognize import recognise
-    from geo.resolve import resolve
+    from geo.gcpause import paused
     from geo.stopwords import word_lists
 
-    index = get_index()
+    index = get_index()  # opened (or built, the first time) with the collector on
     words = word_lists()
+    with paused():  # the parse frees its garbage itself: no collections in its loops
+        out = _parse(text, index, words, demonyms, progress)
+    from geo.online import get_provider
+
+    provider = get_provider(online)
+    if provider is not None:
+        from geo.online import fill_unresolved
+
+        out = fill_unresolved(text, out, provider)
+    return out
+
+
+def _parse(text: str, index: Index, words: WordLists, demonyms: bool,
+           progress: Callable[[float], object] | None) -> list[Mention]:
+    """The offline part of :func:`geoparse`: recognise and resolve, piece by piece."""
+    from geo.recognize import recognise
+    from geo.resolve import resolve
+
     out: list[Mention] = []
     for base, chunk in _chunks(text):
         if progress is not None and base:
@@ -103,13 +125,6 @@ def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None,
         out.sort(key=lambda m: m.start)
     if progress is not None:
         progress(1.0)
-    from geo.online import get_provider
-
-    provider = get_provider(online)
-    if provider is not None:
-        from geo.online import fill_unresolved
-
-        out = fill_unresolved(text, out, provider)
     return out
 
 
