@@ -113,6 +113,7 @@ def _clear_caches() -> None:
     fold.cache_clear()
     plain.cache_clear()
     get_index()._cache.clear()
+    get_index()._misses.clear()
 
 
 def time_shape(build: Callable[[int, int], str], n: int, runs: int,

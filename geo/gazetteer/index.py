@@ -74,7 +74,8 @@ class Index:
         self.path = path
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[tuple[Record, int], ...]] = {}
+        self._cache: dict[str, tuple[tuple[Record, int], ...]] = {}  # keys that name places
+        self._misses: set[str] = set()  # keys that name none
         self._records: dict[int, Record] = {}
         self._countries: dict[str, Record | None] = {}
         self._heads: frozenset[str] | None = None
@@ -94,6 +95,7 @@ class Index:
                     items = _registry.read(folder)[0] if sig else []
                     self._overlay = Overlay(folder, items) if items else None
                     self._cache = {}
+                    self._misses = set()
                     self._heads_all = None
                     self._user_sig = sig
         return self._overlay
@@ -110,21 +112,23 @@ class Index:
         """Candidates (record, how) for each key that names at least one place (user
         gazetteers' records first; see ``geo.gazetteer.overlay.merge``)."""
         user = self._user()
-        cache = self._cache
-        answers: dict[str, tuple[tuple[Record, int], ...]] = {}
-        todo = []
-        for k in set(keys):
-            hit = cache.get(k)
-            if hit is None:
-                todo.append(k)
-            elif hit:
-                answers[k] = hit
+        cache, misses = self._cache, self._misses
+        if not isinstance(keys, (set, frozenset)):
+            keys = set(keys)
+        # set operations, not a Python loop per key: a long text has tens of thousands
+        hits = keys & cache.keys()
+        todo = keys - hits
+        if todo:
+            todo -= misses
+        answers = {k: cache[k] for k in hits if cache[k]}
         if todo:
             # The answers of this call are kept apart from the cache, so emptying the cache
             # loses none of them (it once did: the piece of a long text that happened to fill
             # the cache found no place at all).
-            if len(cache) + len(todo) > CACHE_MAX:
+            if len(cache) + len(misses) + len(todo) > CACHE_MAX:
                 cache.clear()
+                misses.clear()
+            todo = list(todo)
             found: dict[str, list[tuple[Record, int]]] = {}
             with self._lock:
                 for i in range(0, len(todo), 500):
@@ -138,10 +142,10 @@ class Index:
 
                     for k, theirs in user.find(todo).items():
                         found[k] = merge(tuple(found.get(k, ())), theirs)
-            for k in todo:
-                hit = cache[k] = tuple(found.get(k, ()))
-                if hit:
-                    answers[k] = hit
+            for k, rows in found.items():
+                if rows:
+                    answers[k] = cache[k] = tuple(rows)
+            misses.update(k for k in todo if k not in answers)
         return answers
 
     def heads(self, load: bool = True) -> frozenset[str] | None:
@@ -157,8 +161,10 @@ class Index:
                     "SELECT DISTINCT substr(key, 1, instr(key, ' ') - 1) FROM names "
                     "WHERE instr(key, ' ') > 0").fetchall()
             self._heads = frozenset(r[0] for r in rows)
+        if self._heads is None:
+            return None
         user = self._user()
-        if user is None or self._heads is None:
+        if user is None:
             return self._heads
         if self._heads_all is None:
             self._heads_all = self._heads | user.heads()

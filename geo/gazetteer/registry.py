@@ -58,19 +58,30 @@ class GazetteerInfo:
 
 def gazetteers_dir() -> Path:
     """Where user gazetteers live: ``$CORDON_GAZETTEERS`` or ``<cache>/gazetteers``."""
-    env = os.environ.get("CORDON_GAZETTEERS")
-    if env:
-        return Path(env).expanduser()
-    from geo.gazetteer.index import cache_dir
+    env = os.environ.get
+    how = (env("CORDON_GAZETTEERS"), env("CORDON_CACHE"), env("HOME"))
+    folder = _DIRS.get(how)
+    if folder is None:
+        if how[0]:
+            folder = Path(how[0]).expanduser()
+        else:
+            from geo.gazetteer.index import cache_dir
 
-    return cache_dir() / "gazetteers"
+            folder = cache_dir() / "gazetteers"
+        _DIRS[how] = folder
+    return folder
+
+
+# the folder for each setting of the variables it depends on: every lookup asks for it, and
+# building the path (home directory, expansion) cost more than the lookup itself
+_DIRS: dict[tuple[str | None, str | None, str | None], Path] = {}
 
 
 def signature(folder: Path | None = None) -> tuple | None:
     """Changes whenever the registry is rewritten (None when there is none): one ``stat``."""
     folder = folder or gazetteers_dir()
     try:
-        st = (folder / REGISTRY).stat()
+        st = os.stat(os.path.join(folder, REGISTRY))
     except OSError:
         return None
     return (str(folder), st.st_ino, st.st_mtime_ns, st.st_size)

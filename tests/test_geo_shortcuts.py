@@ -1,0 +1,48 @@
+"""The recogniser's shortcuts around its slowest regular expressions answer exactly as the
+expressions do, on any text (speed is measured by ``benchmarks/``, not here)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo import recognize as rz
+
+# words and marks the expressions care about, and the characters that trip case-blind or
+# Unicode-aware matching ("ſ" is "s" to a case-blind match, "İ" and "K" have odd cases)
+PIECES = ["of", "Of", "OF", "the", "The", "THE", "north", "North", "south-eastern",
+          "SouthWestern", "north-east", "northeast", "west", "old", "Old city", "old city",
+          "outskirts", "suburb", "neighbourhoods", "neighborhood", "side", "front",
+          "frontlines", "central", "rural", "greater", "downtown", "inner", "outer", "areas",
+          "Mr", "mr", "Dr", "Gen", "said", "Aleppo", "al", "a_b", "x", "ſouth", "İnner", "oĸ",
+          "Ｎorth", "nörth", "1st", "²", "é"]
+GAPS = [" ", "  ", "\t", "\n", ".", ". ", ", ", "-", "(", ")", "'", "’", "_", "\u00a0",
+        "\u2003", "", " the ", " of "]
+TEXT = st.lists(st.sampled_from(PIECES + GAPS), max_size=14).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=TEXT, cut=st.integers(0, 60))
+def test_the_word_before_a_run_is_the_one_the_expression_finds(text, cut):
+    start = min(cut, len(text))
+    m = rz._LOWER_TITLE.search(text, max(0, start - 30), start)
+    assert rz._word_before(text, start) == (m.group(1) if m else None)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(before=TEXT)
+def test_the_qualifier_before_a_name_is_the_one_the_expression_finds(before):
+    before = before[-40:]
+    q = rz._QUAL_BEFORE.search(before)
+    assert rz._qualifier_before(before) == ((q.group(1) or q.group(2)).lower() if q else None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(word=TEXT)
+def test_a_free_direction_word_is_the_one_the_expression_matches(word):
+    assert rz._free(word) == (rz._FREE.match(word) is not None)
+
+
+def test_every_listed_direction_word_is_one():
+    for w in rz._FREE_WORDS:
+        assert rz._FREE.match(w) and rz._FREE.match(w.upper()) and rz._free(w.title())
