@@ -319,6 +319,7 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     tok_memo: dict[tuple[int, str], tuple | None] = {}  # tokens that are their window alone
     loose_memo: dict[tuple, tuple[bool, bool]] = {}
     leads = _demonym_leads(words)
+    found_heads = {k[:k.index(" ")] for k in found if " " in k}
     for kind, toks, fks, lim, alone, cut in prepared:
         if kind == 1:
             spans.extend(_match_arabic(text, toks, fks, lim, alone, cut, found, best_memo,
@@ -329,7 +330,7 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
         in_org = any(t[2] in words.org or t[2] in words.org_heads and _org_name(text, toks, words)
                      for t in toks)
         matched = _match_run(text, toks, kind, fks, lim, alone, found, words, leads, in_org,
-                             demonym_ccs, best_memo, tok_memo)
+                             demonym_ccs, best_memo, tok_memo, found_heads)
         run_persons = person_spans[before:]  # in text order, not overlapping
         k = 0
         for sp in matched:
@@ -518,7 +519,10 @@ def _lookup(found: dict, key: str) -> tuple[tuple[Record, int], ...]:
 def _match_run(text: str, toks: list, kind: int, fks: list[str | None], lim: list[int],
                alone: list[bool], found: dict, words: WordLists, leads: frozenset[str],
                in_org: bool, demonym_ccs: set[str], memo: dict[tuple[int, str], tuple | None],
-               tok_memo: dict[tuple[int, str], tuple | None]) -> list[Span]:
+               tok_memo: dict[tuple[int, str], tuple | None],
+               found_heads: frozenset[str] | set[str] = frozenset()) -> list[Span]:
+    """The names (and demonyms) of a Latin run, longest first, left to right.
+    ``found_heads``: the first words of the keys of several words in ``found``."""
     out: list[Span] = []
     n = len(toks)
     demonyms = words.demonyms
@@ -528,9 +532,13 @@ def _match_run(text: str, toks: list, kind: int, fks: list[str | None], lim: lis
         if w in _CONNS and w not in _ARTICLES:
             i += 1
             continue
-        if alone[i] and w not in leads:  # not even a demonym of two words
-            # only the token itself can be a name: _best_latin's last step, inlined, and
-            # worked out once per word (alone, a token has a key and is no article)
+        if w not in leads and (alone[i] or kind == 0 and fks[i] is not None
+                               and lim[i] >= (i + _MAXN if i + _MAXN < n else n)
+                               and fks[i] not in found_heads):
+            # only the token itself can be a name (not even a demonym of two words): alone,
+            # or every n-gram from it has a joined key and no found key of several words
+            # begins with its key. _best_latin's last step, inlined, and worked out once per
+            # word (such a token has a key and is no article)
             best = tok_memo.get((0, w), _UNSEEN)
             if best is _UNSEEN:
                 dem = demonyms.get(w)

@@ -119,7 +119,7 @@ class Index:
         hits = keys & cache.keys()
         todo = keys - hits
         if todo:
-            todo -= misses
+            todo = todo - misses  # (not -=, which walks the whole of ``misses``)
         answers = {k: cache[k] for k in hits if cache[k]}
         if todo:
             # The answers of this call are kept apart from the cache, so emptying the cache
