@@ -118,10 +118,10 @@ _ENDERS = ".!?\n:;•*|"
 
 
 def _sentence_initial(text: str, start: int) -> bool:
-    before = text[max(0, start - 40):start].rstrip(_OPENERS)
+    before = text[max(0, start - _BEFORE):start].rstrip(_OPENERS)
     if before:
         return before[-1] in _ENDERS
-    if start <= 40:
+    if start <= _BEFORE:
         return True
     i = start - 1
     while i >= 0 and text[i] in " \t\"'“‘(«[—-":
@@ -793,9 +793,13 @@ def _keep_cached(text: str, sp: Span, words: WordLists, persons: set[str],
     else:
         person = all(t in persons for t in s.split())
         of_next = False
-    key = (s, sp.arabic, sp.ntok, sp.in_org, sp.loose, sp.loose_left, person, of_next,
-           _sentence_initial(text, start), text[max(0, start - _BEFORE):start],
-           text[end:end + _AFTER])
+    before = text[max(0, start - _BEFORE):start]
+    # _sentence_initial reads the same characters before the span, and further back only
+    # when they are all blanks, quotes or dashes: only then is its answer more than them
+    ini = _sentence_initial(text, start) if len(before) == _BEFORE and \
+        before[-1] in _OPENERS and not before.rstrip(_OPENERS) else None
+    key = (s, sp.arabic, sp.ntok, sp.in_org, sp.loose, sp.loose_left, person, of_next, ini,
+           before, text[end:end + _AFTER])
     hit = memo.get(key)
     if hit is None:
         keep = _keep(text, sp, words, persons)

@@ -233,29 +233,28 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
     # candidates of very common names ("Paris": 50 records) are dropped before the context
     # (worked out when a span is scored, not for the repeats the memo below answers)
     static_of: dict[tuple, list[tuple[float, Record, int]]] = {}
-    result: list = []
     n = len(places)
-    # a repeated name without an admin cue gets the same answer: long texts stay linear. The
-    # memo key of each span, or None for one in an admin cue ("Paris, Texas"), is the same in
-    # both rounds.
-    mkeys: list[tuple | None] = []
-    for i, sp in enumerate(places):
-        nxt = places[i + 1] if i + 1 < n else None
-        prv = places[i - 1] if i else None
-        cue = sp.comma_next and nxt is not None and nxt.start == sp.end + 2 or \
-            prv is not None and prv.comma_next and sp.start == prv.end + 2
-        mkeys.append(None if cue else (sp.surface, sp.key, sp.kind_cue, sp.ntok))
-    # a repeated name takes the answer of its first occurrence: work out the first ones and
-    # the spans in an admin cue, then hand the answers out (the two rounds stay linear)
+    # a repeated name without an admin cue gets the same answer: long texts stay linear. A
+    # span in an admin cue ("Paris, Texas") is worked out on its own; any other takes the
+    # answer of the first span of the same name (surface, key, kind cue, tokens), in both
+    # rounds: work out the first ones and the cued ones, then hand the answers out.
     first: dict[tuple, int] = {}
     todo: list[int] = []
-    for i, mkey in enumerate(mkeys):
-        if mkey is None:
+    src: list[int] = []  # for each span, the span whose answer it takes
+    prv_comma, prv_end = False, -3
+    for i, sp in enumerate(places):
+        if prv_comma and sp.start == prv_end + 2 or sp.comma_next and i + 1 < n \
+                and places[i + 1].start == sp.end + 2:
             todo.append(i)
-        elif mkey not in first:
-            first[mkey] = i
-            todo.append(i)
-    src = [i if mkey is None else first[mkey] for i, mkey in enumerate(mkeys)]
+            src.append(i)
+        else:
+            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok)
+            j = first.get(mkey)
+            if j is None:
+                j = first[mkey] = i
+                todo.append(i)
+            src.append(j)
+        prv_comma, prv_end = sp.comma_next, sp.end
     many = Counter(src)  # span number -> how many spans take its answer
     for rnd in range(2):
         answers: dict[int, tuple | None] = {}
@@ -282,10 +281,8 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
         if rnd == 0:
             ctx.update([(i, places[i], a[0], a[1], many[i]) for i, a in answers.items()
                         if a is not None])
-    got = [answers[j] for j in src]
-    result = [None if a is None else (sp, a[0], a[1])
-              for sp, a in zip(places, got, strict=True)]
-    return [r for r in result if r is not None]
+    return [(sp, a[0], a[1]) for sp, j in zip(places, src, strict=True)
+            if (a := answers[j]) is not None]
 
 
 def _static(sp: Span) -> list[tuple[float, Record, int]]:
