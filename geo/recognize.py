@@ -533,12 +533,14 @@ def _match_run(text: str, toks: list, kind: int, fks: list[str | None], lim: lis
             i += 1
             continue
         if w not in leads and (alone[i] or kind == 0 and fks[i] is not None
+                               and fks[i] != "al"
                                and lim[i] >= (i + _MAXN if i + _MAXN < n else n)
                                and fks[i] not in found_heads):
             # only the token itself can be a name (not even a demonym of two words): alone,
             # or every n-gram from it has a joined key and no found key of several words
-            # begins with its key. _best_latin's last step, inlined, and worked out once per
-            # word (such a token has a key and is no article)
+            # begins with its key (nor is its key "al": "Aal-Tolnaa" is also looked up as
+            # "tolna"). _best_latin's last step, inlined, and worked out once per word (such
+            # a token has a key and is no article)
             best = tok_memo.get((0, w), _UNSEEN)
             if best is _UNSEEN:
                 dem = demonyms.get(w)

@@ -132,7 +132,7 @@ WORDS = ["New", "York", "San", "Jose", "Santa", "Cruz", "Ras", "Al", "al", "Ain"
          "Abu", "Dhabi", "Sheikh", "Maqsoud", "Bab", "Hawa", "Deir", "Zor", "Tell", "Rifaat",
          "Saudi", "Arabia", "Arabian", "South", "Sudanese", "North", "Korea", "Korean", "Mount",
          "Lebanon", "El", "Paso", "Ash", "Sham", "Bustan", "Qasr", "Kafr", "Nabl", "Zqmo",
-         "Tkduna", "Lnoruk", "Of", "of", "the", "and", "de", "la", "Ste", "St"]
+         "Tkduna", "Lnoruk", "Of", "of", "the", "and", "de", "la", "Ste", "St", "Aal", "Tolnaa"]
 RUNS = st.lists(st.tuples(st.sampled_from([" ", " ", "-", "\t", " of ", ", ", "'s "]),
                           st.sampled_from(WORDS)), min_size=1, max_size=60).map(
     lambda parts: "".join(g + w for g, w in parts).strip())
@@ -152,6 +152,13 @@ def test_skipping_impossible_ngrams_changes_no_result(text, monkeypatch_module):
     finally:
         monkeypatch_module.undo()
     assert with_filter == without
+
+
+def test_a_word_that_folds_to_the_article_still_takes_the_next_word():
+    """"Aal" folds to "al": "Aal-Tolnaa" is looked up as "al tolna" and, the article dropped,
+    "tolna". A shortcut that matched "Aal" by itself left "Tolnaa" to be found alone."""
+    assert [m.text for m in geo.geoparse("Near Aal-Tolnaa.")] == ["Aal-Tolnaa"]
+    assert [m.text for m in geo.geoparse("Near Tolnaa.")] == ["Tolnaa"]
 
 
 @pytest.fixture(scope="module")
