@@ -1,0 +1,128 @@
+"""Camps and crossings named with a lower-case tail: "Roj camp", "the Kalma IDP camp", "the
+Nasib border crossing", "the Vasylivka checkpoint".
+
+The recogniser reads runs of capitalised words, so a lower-case "camp" or "crossing" after a
+name is not part of what it looks up: a camp or crossing known only by its full name ("Roj
+camp") is missed, and one named after a town ("Kassab camp", a Darfur camp named like a Syrian
+town) is taken for the town. ``add_tails`` looks up the capitalised words before each such tail
+together with the tail, and where the gazetteer holds a camp or crossing of that full name the
+mention becomes the whole phrase, resolved among those records only.
+
+A word between the name and the tail is tried with and without it ("Kalma IDP camp", "Zaatari
+refugee camp", "Nasib border crossing"); "checkpoint" and "crossing point" also find a
+crossing; a plural names the last of a list ("Abu Shouk and Al Salam camps"). Only places
+the gazetteer lists under the full name are taken, so "the Biden camp" or "a border crossing"
+never become places.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geo.gazetteer import Index, Record
+from geo.normalize import fold
+from geo.recognize import Span
+
+# the tail: an optional word, then the place-type noun (lower case: a capitalised "Camp" is
+# part of the name the recogniser already reads)
+_TAIL = re.compile(r"(?<=[\w'’])[ \t]+(?:(IDP|IDPs'?|refugee|refugees'?|displacement|"
+                   r"border|transit|reception)[ \t]+)?(camp|crossing point|crossing|checkpoint)"
+                   r"s?\b")
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĠĦĪİĶĹĽŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŸŹŻŽḤḨṢṬẒ"
+_NAME = rf"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]h?)-)?[{_UP}][\w'’]*(?:-[\w'’]+)*"
+# up to four capitalised words (small words of names between them) that end the window
+_HEAD = re.compile(rf"(?<![\w'’-])({_NAME}(?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du)[ \t]+)?"
+                   rf"{_NAME}){{0,3}})$")
+#: The kinds a camp or crossing record may have, by the tail's noun.
+_KINDS = {"camp": ("site",), "crossing": ("crossing",), "crossing point": ("crossing",),
+          "checkpoint": ("crossing",)}
+#: How far back a name before a tail is looked for.
+_WINDOW = 80
+
+
+def _phrases(head: str, middle: str | None, noun: str) -> list[tuple[int, str]]:
+    """(offset in ``head`` where the phrase starts, phrase to look up), longest first: every
+    ending run of the head's words, with the middle word, then without it."""
+    starts = [0] + [m.end() for m in re.finditer(r"[ \t]+", head)]
+    nouns = [noun] + (["crossing"] if noun in ("checkpoint", "crossing point") else [])
+    out = []
+    for s in starts:
+        name = head[s:]
+        for n in nouns:
+            if middle:
+                out.append((s, f"{name} {middle} {n}"))
+            out.append((s, f"{name} {n}"))
+    return out
+
+
+def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
+    """Add (or widen to) the camps and crossings named with a lower-case tail.
+
+    Parameters
+    ----------
+    text : str
+        The text the spans index.
+    spans : list of Span
+        The recogniser's spans, in text order, not overlapping.
+    index : Index
+        The gazetteer.
+
+    Returns
+    -------
+    list of Span
+        The spans in text order, not overlapping: each phrase found replaces the spans it
+        overlaps (its head, when the head was read as a town).
+    """
+    if "camp" not in text and "crossing" not in text and "checkpoint" not in text:
+        return spans
+    found: list[tuple[int, int, list[tuple[int, str]], str]] = []
+    keys: set[str] = set()
+    seen: dict[tuple[str, str | None, str], list[tuple[int, str]]] = {}
+    for m in _TAIL.finditer(text):
+        a = m.start()
+        h = _HEAD.search(text, max(0, a - _WINDOW), a)
+        if h is None:
+            continue
+        key = (h.group(1), m.group(1), m.group(2))
+        tried = seen.get(key)
+        if tried is None:
+            tried = seen[key] = [(s, fold(p)) for s, p in _phrases(*key)]
+            keys.update(k for _s, k in tried)
+        found.append((h.start(1), m.end(), tried, m.group(2)))
+    if not found:
+        return spans
+    hits = index.find(keys)
+    new: list[Span] = []
+    for start, end, tried, noun in found:
+        for s, k in tried:
+            cands = tuple((r, h) for r, h in hits.get(k, ()) if r.kind in _KINDS[noun])
+            if cands:
+                a = start + s
+                new.append(_span(text, a, end, k, cands))
+                break
+    return _merge(spans, new) if new else spans
+
+
+def _span(text: str, start: int, end: int, key: str,
+          cands: tuple[tuple[Record, int], ...]) -> Span:
+    surface = text[start:end]
+    sp = Span(start, end, surface, key, cands, len(surface.split()))
+    sp.comma_next = text.startswith(", ", end)
+    return sp
+
+
+def _merge(spans: list[Span], new: list[Span]) -> list[Span]:
+    """The spans and the new ones in text order; a new span drops the spans it overlaps."""
+    out: list[Span] = []
+    j = 0
+    for sp in new:
+        while j < len(spans) and spans[j].end <= sp.start:
+            out.append(spans[j])
+            j += 1
+        while j < len(spans) and spans[j].start < sp.end:
+            j += 1  # overlapped: the phrase replaces it
+        if out and out[-1].end > sp.start:
+            continue  # two tails sharing words: the first stands
+        out.append(sp)
+    out.extend(spans[j:])
+    return out
