@@ -1,8 +1,10 @@
 """A division named like its seat ("Idlib", "Kharkiv", "Kassala"): the text decides.
 
 Many first-level divisions bear their capital's name. A kind cue settles it ("Idlib
-governorate", "Idlib city": the resolver reads those); without one, this module reads the
-places around the name, after resolution (``settle``):
+governorate", "Idlib city": the resolver reads those; a first-level cue is the first-level
+division, not a district of the same name: "Kharkiv region"; a plural cue speaks for the
+whole list it closes: "Idlib and Hama provinces"); without one, this module reads the places
+around the name, after resolution (``settle``):
 
 - *the division* when the name is the countryside ("rural Daraa", "the Latakia countryside",
   "ريف إدلب"), when it holds the place named just before it ("Saraqib and Jisr al-Shughur in
@@ -54,9 +56,11 @@ _COUNTRYSIDE_AFTER = re.compile(r"(?:['’]s)?[ \t]+(?:(?:[a-z]+-)?[a-z]+[ \t]+)
                                 re.I)
 # "spread across Donetsk", "moved north within Idlib": an area, once one of its towns is named
 _AREA_BEFORE = re.compile(r"\b(?:across|within|throughout)[ \t]+(?:the[ \t]+)?$", re.I)
+# "Idlib and Hama provinces": a plural cue after the last name of a list speaks for each
+_PLURAL_CUE = re.compile(r"[ \t]+(?:provinces|governorates|oblasts|states|regions)\b", re.I)
 _AR_COUNTRYSIDE = re.compile(r"(?:^|[\s،])[وبلف]?(?:ال)?ريف[ \t]+$")
-_CITY_PARTS = ("old city", "downtown", "district", "neighbourhood", "neighborhood", "centre",
-               "center", "quarter", "outskirt", "suburb", "inner")
+_CITY_PART = re.compile(r"old city|downtown|district|neighbou?rhood|centre|center|quarter|"
+                        r"outskirt|suburb|inner")
 _DIVISIONS = ("admin1", "admin2", "admin3")
 #: Kind cues that name a first-level division ("Kharkiv region" is the oblast, not its raion).
 _FIRST_LEVEL = frozenset({"province", "governorate", "state", "oblast", "region"})
@@ -97,12 +101,15 @@ def _reading(text: str, i: int, picks: list, seat: Record, division: Record,
     """The seat or the division as the text around span ``i`` says, or None when it says
     nothing (the resolver's pick stands: "Albany, New York" is still the state)."""
     sp = picks[i][0]
-    q = sp.qualifier or ""
-    if "countryside" in q or "rural" in q or _COUNTRYSIDE_AFTER.match(text, sp.end) \
+    q = sp.qualifier
+    if q and ("countryside" in q or "rural" in q) or _COUNTRYSIDE_AFTER.match(text, sp.end) \
             or sp.arabic and _AR_COUNTRYSIDE.search(text, max(0, sp.start - 12), sp.start):
         return division
-    if any(p in q for p in _CITY_PARTS) or sp.surface.isupper() and _line_start(text, sp.start):
+    if q and _CITY_PART.search(q) or sp.surface.isupper() and _line_start(text, sp.start):
         return seat  # a part of the city, or a wire dateline
+    rural, urban = members
+    if not rural and not urban:
+        return None  # no other place of the division in the text: nothing more to read
     if i and _member(picks[i - 1][1], seat):
         rec, gap = picks[i - 1][1], text[picks[i - 1][0].end:sp.start]
         # "Saraqib in Idlib"; "Albany, New York" when the two are no part of a longer list
@@ -113,11 +120,25 @@ def _reading(text: str, i: int, picks: list, seat: Record, division: Record,
              if _joined(text, picks, min(i, j), max(i, j))]
     if any(_member(r, seat) for r in peers) and not any(r.kind in _OUTSIDE for r in peers):
         return seat  # one town among others (not "Long Island, New York, Pennsylvania")
-    rural, urban = members
     if rural > urban and (rural >= MIN_RURAL or _AREA_BEFORE.search(
             text, max(0, sp.start - 16), sp.start)):
         return division
     return None
+
+
+def _plural_cued(text: str, picks: list) -> set[int]:
+    """The picks named in a list that a plural first-level cue closes ("Idlib and Hama
+    provinces", "the Kherson and Zaporizhzhia regions")."""
+    out: set[int] = set()
+    if _PLURAL_CUE.search(text) is None:
+        return out
+    for k, (sp, _r, _c) in enumerate(picks):
+        if _PLURAL_CUE.match(text, sp.end):
+            out.add(k)
+            while k and _joined(text, picks, k - 1, k):
+                k -= 1
+                out.add(k)
+    return out
 
 
 def _joined(text: str, picks: list, a: int, b: int) -> bool:
@@ -162,6 +183,7 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
     found: dict[int, tuple[Record, Record] | None] = {}
     todo = []
     swaps: dict[int, Record] = {}
+    plural = _plural_cued(text, picks)
     for i, (sp, rec, _c) in enumerate(picks):
         if rec.kind not in ("city", "admin1", "admin2", "admin3"):
             continue
@@ -169,6 +191,10 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
         if pair is found:
             pair = found[id(sp.cands)] = _twins(sp.cands)
         if pair is None or not _is_twin(rec, pair[0]):
+            continue
+        if i in plural:
+            if rec.kind != "admin1":
+                swaps[i] = pair[1]
             continue
         if sp.kind_cue:  # a kind cue has spoken ("Idlib governorate", "Homs city")
             if sp.kind_cue in _FIRST_LEVEL and rec.kind != "admin1":

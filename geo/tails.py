@@ -23,21 +23,18 @@ from geo.gazetteer import Index, Record
 from geo.normalize import fold
 from geo.recognize import Span
 
-# the tail: an optional word, then the place-type noun (lower case: a capitalised "Camp" is
-# part of the name the recogniser already reads)
-_TAIL = re.compile(r"(?<=[\w'’])[ \t]+(?:(IDP|IDPs'?|refugee|refugees'?|displacement|"
-                   r"border|transit|reception)[ \t]+)?(camp|crossing point|crossing|checkpoint)"
-                   r"s?\b")
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĠĦĪİĶĹĽŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŸŹŻŽḤḨṢṬẒ"
 _NAME = rf"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]h?)-)?[{_UP}][\w'’]*(?:-[\w'’]+)*"
-# up to four capitalised words (small words of names between them) that end the window
-_HEAD = re.compile(rf"(?<![\w'’-])({_NAME}(?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du)[ \t]+)?"
-                   rf"{_NAME}){{0,3}})$")
+# up to four capitalised words (small words of names between them), an optional word, then the
+# place-type noun in lower case (a capitalised "Camp" is part of the name the recogniser reads);
+# one pass of the regular expression over the text, which fails fast where no capital starts
+_PHRASE = re.compile(
+    rf"(?<![\w'’-])({_NAME}(?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du)[ \t]+)?{_NAME}){{0,3}})"
+    r"[ \t]+(?:(IDP|IDPs'?|refugee|refugees'?|displacement|border|transit|reception)[ \t]+)?"
+    r"(camp|crossing point|crossing|checkpoint)s?\b")
 #: The kinds a camp or crossing record may have, by the tail's noun.
 _KINDS = {"camp": ("site",), "crossing": ("crossing",), "crossing point": ("crossing",),
           "checkpoint": ("crossing",)}
-#: How far back a name before a tail is looked for.
-_WINDOW = 80
 
 
 def _phrases(head: str, middle: str | None, noun: str) -> list[tuple[int, str]]:
@@ -53,6 +50,15 @@ def _phrases(head: str, middle: str | None, noun: str) -> list[tuple[int, str]]:
                 out.append((s, f"{name} {middle} {n}"))
             out.append((s, f"{name} {n}"))
     return out
+
+
+def _may_be_key(phrase: str, heads: frozenset[str]) -> bool:
+    """False when the phrase's first word begins no name of two or more words in the index
+    (``Index.heads``), so the phrase cannot be one: a long text of unknown capitalised words
+    before "camp" is not looked up word run by word run. Said only of plain ASCII words of four
+    letters or more, which ``fold`` folds on their own as inside the phrase (no article)."""
+    w = phrase.split(" ", 1)[0]
+    return not (len(w) > 3 and w.isascii() and w.isalpha()) or fold(w) in heads
 
 
 def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
@@ -78,24 +84,27 @@ def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
     found: list[tuple[int, int, list[tuple[int, str]], str]] = []
     keys: set[str] = set()
     seen: dict[tuple[str, str | None, str], list[tuple[int, str]]] = {}
-    for m in _TAIL.finditer(text):
-        a = m.start()
-        h = _HEAD.search(text, max(0, a - _WINDOW), a)
-        if h is None:
-            continue
-        key = (h.group(1), m.group(1), m.group(2))
+    heads = index.heads(load=False)  # read by the recogniser for long texts, else None
+    for m in _PHRASE.finditer(text):
+        key = m.group(1, 2, 3)
         tried = seen.get(key)
         if tried is None:
-            tried = seen[key] = [(s, fold(p)) for s, p in _phrases(*key)]
+            tried = seen[key] = [(s, fold(p)) for s, p in _phrases(*key)
+                                 if heads is None or _may_be_key(p, heads)]
             keys.update(k for _s, k in tried)
-        found.append((h.start(1), m.end(), tried, m.group(2)))
+        found.append((m.start(), m.end(), tried, m.group(3)))
     if not found:
         return spans
     hits = index.find(keys)
     new: list[Span] = []
+    # one candidate tuple per phrase: the resolver and geoparse work a name out once per tuple
+    kept: dict[tuple[str, str], tuple[tuple[Record, int], ...]] = {}
     for start, end, tried, noun in found:
         for s, k in tried:
-            cands = tuple((r, h) for r, h in hits.get(k, ()) if r.kind in _KINDS[noun])
+            cands = kept.get((k, noun))
+            if cands is None:
+                cands = kept[(k, noun)] = tuple((r, h) for r, h in hits.get(k, ())
+                                                if r.kind in _KINDS[noun])
             if cands:
                 a = start + s
                 new.append(_span(text, a, end, k, cands))
@@ -106,9 +115,7 @@ def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
 def _span(text: str, start: int, end: int, key: str,
           cands: tuple[tuple[Record, int], ...]) -> Span:
     surface = text[start:end]
-    sp = Span(start, end, surface, key, cands, len(surface.split()))
-    sp.comma_next = text.startswith(", ", end)
-    return sp
+    return Span(start, end, surface, key, cands, len(surface.split()))
 
 
 def _merge(spans: list[Span], new: list[Span]) -> list[Span]:

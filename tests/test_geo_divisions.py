@@ -80,6 +80,16 @@ def test_a_first_level_cue_is_the_first_level_division_not_its_namesake_district
     assert ms["Idlib"].kind == "admin2"
 
 
+@pytest.mark.parametrize("text,names", [
+    ("Fighting went on in Idlib and Hama provinces.", ("Idlib", "Hama")),
+    ("Shelling of the Aleppo, Homs and Idlib governorates.", ("Aleppo", "Homs", "Idlib")),
+    ("Power cuts in the Kharkiv and Kherson regions.", ("Kharkiv", "Kherson")),
+])
+def test_a_plural_cue_speaks_for_every_name_of_its_list(text, names):
+    kinds = {m.text: m.kind for m in parse(text)}
+    assert all(kinds[n] == "admin1" for n in names), kinds
+
+
 def test_the_choice_is_per_name_and_leaves_other_places_alone():
     text = ("Convoys reached Kafr Nabl, Khan Shaykhun and Saraqib in Idlib, and a strike hit "
             "a market in Kharkiv.")
