@@ -73,21 +73,20 @@ _OUTSIDE = frozenset({"country", "admin1", "region"})
 def _twins(cands: tuple[tuple[Record, int], ...]) -> tuple[Record, Record] | None:
     """(seat city, first-level division) when the name is both, else None.
 
-    The seat is the biggest city of 10,000+ of the name; the division a first-level division
-    of the same name that holds it (same country and division code; the place table's record
-    before GeoNames')."""
-    seat = None
-    for r, h in cands:
-        if r.kind == "city" and h != 2 and r.pop >= SEAT_POP and r.admin1 \
-                and (seat is None or r.pop > seat.pop):
-            seat = r
-    if seat is None:
-        return None
-    divs = [r for r, h in cands if r.kind == "admin1" and h != 2 and r.country == seat.country
-            and r.admin1 == seat.admin1]
+    The seat is the biggest city of 10,000+ of the name that a first-level division of the
+    same name holds (same country and division code; the place table's record before
+    GeoNames'): "Homs" is Syria's, whatever other towns share the name."""
+    divs = [r for r, h in cands if r.kind == "admin1" and h != 2 and r.admin1]
     if not divs:
         return None
-    return seat, max(divs, key=lambda r: (r.curated, r.pop))
+    best = None
+    for r, h in cands:
+        if r.kind == "city" and h != 2 and r.pop >= SEAT_POP and (best is None or
+                                                                   r.pop > best[0].pop):
+            mine = [d for d in divs if d.country == r.country and d.admin1 == r.admin1]
+            if mine:
+                best = (r, max(mine, key=lambda d: (d.curated, d.pop)))
+    return best
 
 
 def _is_twin(rec: Record, seat: Record) -> bool:
