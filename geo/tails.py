@@ -10,7 +10,9 @@ mention becomes the whole phrase, resolved among those records only.
 
 A word between the name and the tail is tried with and without it ("Kalma IDP camp", "Zaatari
 refugee camp", "Nasib border crossing"); "checkpoint" and "crossing point" also find a
-crossing; a plural names the last of a list ("Abu Shouk and Al Salam camps"). Only places
+crossing; a plural tail speaks for every name of the list it closes ("the Rafah and Kerem
+Shalom crossings": the Rafah crossing, not the town; the last name's mention takes the tail,
+the others are the names alone). Only places
 the gazetteer lists under the full name are taken, so "the Biden camp" or "a border crossing"
 never become places.
 """
@@ -32,6 +34,13 @@ _PHRASE = re.compile(
     rf"(?<![\w'’-])({_NAME}(?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du)[ \t]+)?{_NAME}){{0,3}})"
     r"[ \t]+(?:(IDP|IDPs'?|refugee|refugees'?|displacement|border|transit|reception)[ \t]+)?"
     r"(camp|crossing point|crossing|checkpoint)s?\b")
+# an earlier item of a list that a plural tail closes: "the Rafah and Kerem Shalom crossings"
+_ITEM = re.compile(
+    rf"(?<![\w'’-])({_NAME}(?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du)[ \t]+)?{_NAME}){{0,2}})"
+    r"(?:,[ \t]+(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+)$")
+#: How many earlier items of such a list are read, and how far back each may start.
+_ITEMS = 4
+_ITEM_REACH = 60
 #: The kinds a camp or crossing record may have, by the tail's noun.
 _KINDS = {"camp": ("site",), "crossing": ("crossing",), "crossing point": ("crossing",),
           "checkpoint": ("crossing",)}
@@ -81,34 +90,58 @@ def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
     """
     if "camp" not in text and "crossing" not in text and "checkpoint" not in text:
         return spans
-    found: list[tuple[int, int, list[tuple[int, str]], str]] = []
+    # (start, end, phrases to try, noun, place in its list: 0 for the name before the tail,
+    # 1 for the item before it…)
+    found: list[tuple[int, int, list[tuple[int, str]], str, int]] = []
     keys: set[str] = set()
     seen: dict[tuple[str, str | None, str], list[tuple[int, str]]] = {}
     heads = index.heads(load=False)  # read by the recogniser for long texts, else None
     for m in _PHRASE.finditer(text):
-        key = m.group(1, 2, 3)
-        tried = seen.get(key)
-        if tried is None:
-            tried = seen[key] = [(s, fold(p)) for s, p in _phrases(*key)
-                                 if heads is None or _may_be_key(p, heads)]
-            keys.update(k for _s, k in tried)
-        found.append((m.start(), m.end(), tried, m.group(3)))
+        middle, noun = m.group(2, 3)
+        items = [(m.start(), m.end(), m.group(1))]
+        if m.group().endswith("s"):  # a plural tail: the items of its list before the last
+            pos = m.start()
+            for _ in range(_ITEMS):
+                it = _ITEM.search(text, max(0, pos - _ITEM_REACH), pos)
+                if it is None:
+                    break
+                items.append((it.start(1), it.end(1), it.group(1)))
+                pos = it.start(1)
+        for n, (start, end, head) in reversed(list(enumerate(items))):
+            key = (head, middle, noun)
+            tried = seen.get(key)
+            if tried is None:
+                tried = seen[key] = [(s, fold(p)) for s, p in _phrases(*key)
+                                     if heads is None or _may_be_key(p, heads)]
+                keys.update(k for _s, k in tried)
+            found.append((start, end, tried, noun, n))
     if not found:
         return spans
     hits = index.find(keys)
     new: list[Span] = []
     # one candidate tuple per phrase: the resolver and geoparse work a name out once per tuple
     kept: dict[tuple[str, str], tuple[tuple[Record, int], ...]] = {}
-    for start, end, tried, noun in found:
+    broken = False  # an earlier item of a list counts only while the later ones were found
+    for f in range(len(found) - 1, -1, -1):  # each list from its last name back
+        start, end, tried, noun, n = found[f]
+        if n == 0:
+            broken = False
+        elif broken:
+            continue  # "Rafah, Khan Younis and Kerem Shalom crossings": no crossing at Khan Younis
+        hit = None
         for s, k in tried:
             cands = kept.get((k, noun))
             if cands is None:
                 cands = kept[(k, noun)] = tuple((r, h) for r, h in hits.get(k, ())
                                                 if r.kind in _KINDS[noun])
             if cands:
-                a = start + s
-                new.append(_span(text, a, end, k, cands))
+                hit = _span(text, start + s, end, k, cands)
                 break
+        if hit is None:
+            broken = True
+        else:
+            new.append(hit)
+    new.reverse()
     return _merge(spans, new) if new else spans
 
 

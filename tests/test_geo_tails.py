@@ -65,6 +65,19 @@ def test_the_town_and_its_crossing_stay_apart():
     assert got["Rafah crossing"].source == "pl-rafah-crossing"
 
 
+def test_a_plural_tail_speaks_for_every_name_of_its_list():
+    got = mentions("Fuel came through the Rafah and Kerem Shalom crossings; the Erez, Zikim and "
+                   "Kissufim crossings stayed shut.")
+    assert got["Rafah"].source == "pl-rafah-crossing"  # the crossing, not the town
+    assert got["Kerem Shalom crossings"].source == "pl-kerem-shalom"
+    assert {got[n].kind for n in ("Erez", "Zikim", "Kissufim crossings")} == {"crossing"}
+
+
+def test_a_list_item_without_such_a_place_ends_the_list():
+    got = mentions("Strikes hit Rafah, Khan Younis and Kerem Shalom crossings.")
+    assert got["Rafah"].kind == "city" and got["Khan Younis"].kind == "city"
+
+
 def test_mentions_stay_in_order_and_do_not_overlap():
     text = ("In Hasakah, al-Hol camp and Roj camp were searched; in Darfur the Kalma IDP camp and "
             "Otash camp near Nyala received new arrivals.")
