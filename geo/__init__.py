@@ -72,9 +72,11 @@ def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None,
         raise TypeError(f"geoparse() needs str, not {type(text).__name__}")
     if not text:
         return []
+    from geo.divisions import settle
     from geo.gazetteer import get_index
     from geo.gcpause import paused
     from geo.stopwords import word_lists
+    from geo.tails import add_tails
 
     index = get_index()  # opened (or built, the first time) with the collector on
     words = word_lists()
@@ -101,10 +103,12 @@ def _parse(text: str, index: Index, words: WordLists, demonyms: bool,
         if progress is not None and base:
             progress(base / len(text))
         spans, demonym_ccs = recognise(chunk, index, words)
+        spans = add_tails(chunk, spans, index)  # "Roj camp", "the Nasib border crossing"
         # a name repeated many times mostly has one kind and confidence: worked out once
         # (spans of one name share their candidate tuple, kept alive by ``spans``)
         scores: dict[tuple, tuple[str, float]] = {}
-        for sp, rec, certainty in resolve(spans, demonym_ccs):
+        # a division named like its seat ("Idlib"): the places around it decide
+        for sp, rec, certainty in settle(chunk, resolve(spans, demonym_ccs)):
             skey = (id(sp.cands), sp.ntok, sp.initial, sp.common, sp.in_org, rec.kind,
                     certainty)
             hit = scores.get(skey)

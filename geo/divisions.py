@@ -1,0 +1,230 @@
+"""A division named like its seat ("Idlib", "Kharkiv", "Kassala"): the text decides.
+
+Many first-level divisions bear their capital's name. A kind cue settles it ("Idlib
+governorate", "Idlib city": the resolver reads those; a first-level cue is the first-level
+division, not a district of the same name: "Kharkiv region"; a plural cue speaks for the
+whole list it closes: "Idlib and Hama provinces"); without one, this module reads the places
+around the name, after resolution (``settle``):
+
+- *the division* when the name is the countryside ("rural Daraa", "the Latakia countryside",
+  "ريف إدلب"), when it holds the place named just before it ("Saraqib and Jisr al-Shughur in
+  Idlib", "…, all in Kherson", "Rastan in northern Homs"), when it is an area ("across
+  Donetsk", "within Idlib") and the text names another place of the division away from the
+  seat (beyond the city's reach, ``URBAN_KM``), or when the text names at least ``MIN_RURAL`` such
+  places and fewer in or at the seat itself;
+- *the city* in a dateline ("KHARKIV, Ukraine (Reuters) -"), as one of a list of towns
+  ("Kharkiv, Izium and Kupiansk"; not in a list of divisions: "Long Island, New York,
+  Pennsylvania"), with a part of a city ("the old city", "downtown"), or when it holds a place
+  within the city's reach named just before it ("Hanano in Aleppo", "Queens, New York");
+- otherwise the resolver's pick stands, which is the city for a bare name ("a strike in
+  Kharkiv", "Khartoum" beside "Omdurman" and "Bahri": the resolver lets a division yield to
+  a big city of its name) unless another cue spoke ("Albany, New York" is the state).
+
+Containment is the division code the gazetteer gives every place (GeoNames' admin1 codes,
+the place table's p-codes), so the rule is the same in every country. Only the two readings of
+one name are ever swapped: a pick of another place is left alone.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from geo.gazetteer import Record
+from geo.recognize import Span
+from geo.resolve import km
+
+#: A place this close to the seat is part of the city (a neighbourhood, a suburb): bigger
+#: cities reach further, ``URBAN_KM_PER_DECADE`` km per tenfold population over 1,000, within
+#: ``URBAN_KM`` (Aleppo about 13 km, Idlib 8 km).
+URBAN_KM = (5.0, 15.0)
+URBAN_KM_PER_DECADE = 4.0
+#: How many places of the division away from its seat make the bare name the division (two
+#: is not enough: "from Vovchansk to Kharkiv … Kupiansk" is still the city).
+MIN_RURAL = 3
+#: The smallest city that counts as a division's seat.
+SEAT_POP = 10_000
+
+_DIR = (r"(?:north|south|east|west|northern|southern|eastern|western|north-?eastern|"
+        r"north-?western|south-?eastern|south-?western|central|rural)")
+# "Saraqib in Idlib", "Beryslav and Kakhovka, all in Kherson", "Rastan in northern Homs"
+_IN = re.compile(rf"^,?[ \t]+(?:all[ \t]+|both[ \t]+)?in[ \t]+(?:the[ \t]+)?(?:{_DIR}[ \t]+)?$",
+                 re.I)
+# "Kharkiv, Izium and Kupiansk": peers in a list of towns
+_LIST = re.compile(r"^[ \t]*(?:,|,?[ \t]+(?:and|or|&))[ \t]*$")
+_COUNTRYSIDE_AFTER = re.compile(r"(?:['’]s)?[ \t]+(?:(?:[a-z]+-)?[a-z]+[ \t]+)?countryside\b",
+                                re.I)
+# "spread across Donetsk", "moved north within Idlib": an area, once one of its towns is named
+_AREA_BEFORE = re.compile(r"\b(?:across|within|throughout)[ \t]+(?:the[ \t]+)?$", re.I)
+# "Idlib and Hama provinces": a plural cue after the last name of a list speaks for each
+_PLURAL_CUE = re.compile(r"[ \t]+(?:provinces|governorates|oblasts|states|regions)\b", re.I)
+_AR_COUNTRYSIDE = re.compile(r"(?:^|[\s،])[وبلف]?(?:ال)?ريف[ \t]+$")
+_CITY_PART = re.compile(r"old city|downtown|district|neighbou?rhood|centre|center|quarter|"
+                        r"outskirt|suburb|inner")
+_DIVISIONS = ("admin1", "admin2", "admin3")
+#: Kind cues that name a first-level division ("Kharkiv region" is the oblast, not its raion).
+_FIRST_LEVEL = frozenset({"province", "governorate", "state", "oblast", "region"})
+#: The kinds of the places that can show a division: its towns, districts and quarters (not
+#: crossings, camps or roads, which sit on its edges as often as inside).
+_PLACES = frozenset({"city", "admin2", "admin3", "neighbourhood"})
+_OUTSIDE = frozenset({"country", "admin1", "region"})
+
+
+def _twins(cands: tuple[tuple[Record, int], ...]) -> tuple[Record, Record] | None:
+    """(seat city, first-level division) when the name is both, else None.
+
+    The seat is the biggest city of 10,000+ of the name that a first-level division of the
+    same name holds (same country and division code; the place table's record before
+    GeoNames'): "Homs" is Syria's, whatever other towns share the name."""
+    divs = [r for r, h in cands if r.kind == "admin1" and h != 2 and r.admin1]
+    if not divs:
+        return None
+    best = None
+    for r, h in cands:
+        if r.kind == "city" and h != 2 and r.pop >= SEAT_POP and (best is None or
+                                                                   r.pop > best[0].pop):
+            mine = [d for d in divs if d.country == r.country and d.admin1 == r.admin1]
+            if mine:
+                best = (r, max(mine, key=lambda d: (d.curated, d.pop)))
+    return best
+
+
+def _is_twin(rec: Record, seat: Record) -> bool:
+    """Whether a pick is one reading of the name: the seat or a division around it."""
+    return rec is seat or rec.kind in _DIVISIONS and rec.country == seat.country \
+        and rec.admin1 == seat.admin1
+
+
+def _reading(text: str, i: int, picks: list, seat: Record, division: Record,
+             members: tuple[int, int]) -> Record | None:
+    """The seat or the division as the text around span ``i`` says, or None when it says
+    nothing (the resolver's pick stands: "Albany, New York" is still the state)."""
+    sp = picks[i][0]
+    q = sp.qualifier
+    if q and ("countryside" in q or "rural" in q) or _COUNTRYSIDE_AFTER.match(text, sp.end) \
+            or sp.arabic and _AR_COUNTRYSIDE.search(text, max(0, sp.start - 12), sp.start):
+        return division
+    if q and _CITY_PART.search(q) or sp.surface.isupper() and _line_start(text, sp.start):
+        return seat  # a part of the city, or a wire dateline
+    rural, urban = members
+    if not rural and not urban:
+        return None  # no other place of the division in the text: nothing more to read
+    if i and _member(picks[i - 1][1], seat):
+        rec, gap = picks[i - 1][1], text[picks[i - 1][0].end:sp.start]
+        # "Saraqib in Idlib"; "Albany, New York" when the two are no part of a longer list
+        if _IN.match(gap) or gap == ", " and not _joined(text, picks, i, i + 1) \
+                and not _joined(text, picks, i - 2, i - 1):
+            return seat if _urban(rec, seat) else division
+    peers = [picks[j][1] for j in (i - 1, i + 1)
+             if _joined(text, picks, min(i, j), max(i, j))]
+    if any(_member(r, seat) for r in peers) and not any(r.kind in _OUTSIDE for r in peers):
+        return seat  # one town among others (not "Long Island, New York, Pennsylvania")
+    if rural > urban and (rural >= MIN_RURAL or _AREA_BEFORE.search(
+            text, max(0, sp.start - 16), sp.start)):
+        return division
+    return None
+
+
+def _plural_cued(text: str, picks: list) -> set[int]:
+    """The picks named in a list that a plural first-level cue closes ("Idlib and Hama
+    provinces", "the Kherson and Zaporizhzhia regions")."""
+    out: set[int] = set()
+    if _PLURAL_CUE.search(text) is None:
+        return out
+    for k, (sp, _r, _c) in enumerate(picks):
+        if _PLURAL_CUE.match(text, sp.end):
+            out.add(k)
+            while k and _joined(text, picks, k - 1, k):
+                k -= 1
+                out.add(k)
+    return out
+
+
+def _joined(text: str, picks: list, a: int, b: int) -> bool:
+    """Whether picks ``a`` and ``b`` (next to each other) are items of one list."""
+    return 0 <= a and b < len(picks) and _LIST.match(
+        text[picks[a][0].end:picks[b][0].start]) is not None
+
+
+def _line_start(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] == "\n"
+
+
+def _member(rec: Record, seat: Record) -> bool:
+    return rec.kind in _PLACES and rec.country == seat.country and rec.admin1 == seat.admin1
+
+
+def _urban(rec: Record, seat: Record) -> bool:
+    reach = URBAN_KM_PER_DECADE * math.log10(max(seat.pop, 1000) / 1000)
+    reach = min(URBAN_KM[1], max(URBAN_KM[0], reach))
+    return rec.kind == "neighbourhood" or km(rec.lat, rec.lon, seat.lat, seat.lon) <= reach
+
+
+def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Span, Record, float]]:
+    """Choose between a division and its seat for every name that is both.
+
+    Parameters
+    ----------
+    text : str
+        The text the spans index.
+    picks : list of (span, record, certainty)
+        The resolver's picks in text order (``geo.resolve.resolve``).
+
+    Returns
+    -------
+    list of (span, record, certainty)
+        The same picks, with the seat or the division swapped in where the text says which
+        (see the module docstring); certainty is kept.
+    """
+    found: dict[int, tuple[Record, Record] | None] = {}
+    todo = []
+    swaps: dict[int, Record] = {}
+    plural = _plural_cued(text, picks)
+    for i, (sp, rec, _c) in enumerate(picks):
+        if rec.kind not in ("city", "admin1", "admin2", "admin3"):
+            continue
+        pair = found.get(id(sp.cands), found)
+        if pair is found:
+            pair = found[id(sp.cands)] = _twins(sp.cands)
+        if pair is None or not _is_twin(rec, pair[0]):
+            continue
+        if i in plural:
+            if rec.kind != "admin1":
+                swaps[i] = pair[1]
+            continue
+        if sp.kind_cue:  # a kind cue has spoken ("Idlib governorate", "Homs city")
+            if sp.kind_cue in _FIRST_LEVEL and rec.kind != "admin1":
+                swaps[i] = pair[1]  # the governorate, not its district of the same name
+            continue
+        todo.append((i, pair))
+    counts: dict[int, tuple[int, int]] = {}
+    keys: dict[int, set[str]] = {}  # the names that are a reading of each seat
+    for i, (seat, _d) in todo:
+        keys.setdefault(seat.rid, set()).add(picks[i][0].key)
+    for i, (seat, division) in todo:
+        members = counts.get(seat.rid)
+        if members is None:
+            members = counts[seat.rid] = _members(picks, seat, keys[seat.rid])
+        rec = _reading(text, i, picks, seat, division, members)
+        if rec is not None and rec is not picks[i][1]:
+            swaps[i] = rec
+    if not swaps:
+        return picks
+    return [(sp, swaps.get(i, rec), c) for i, (sp, rec, c) in enumerate(picks)]
+
+
+def _members(picks: list[tuple[Span, Record, float]], seat: Record,
+             names: set[str]) -> tuple[int, int]:
+    """(places of the seat's division away from it, places at or in it) the text names, each
+    distinct place once; the spans of the name itself (``names``: their keys) do not count."""
+    rural: set[int] = set()
+    urban: set[int] = set()
+    for sp, rec, _c in picks:
+        if rec.rid in rural or rec.rid in urban or sp.key in names or rec is seat \
+                or not _member(rec, seat):
+            continue
+        (urban if _urban(rec, seat) else rural).add(rec.rid)
+    return len(rural), len(urban)
