@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from geo.batch.inputs import Partition, Source
-from geo.batch.output import Parts, assemble, summarize
-from geo.batch.work import parse_partition, warm_up
+from geo.batch.output import Parts, assemble, summarize, timing
+from geo.batch.work import run_partition, warm_up
 
 __all__ = ["Progress", "fingerprint", "run_batch", "BatchFailed"]
 
-#: Layout version of the parts folder (a change makes old parts stale).
-PARTS_VERSION = 1
+#: Layout version of the parts folder (a change makes old parts stale). 2: the last
+#: partitions of a corpus are smaller (``geo.batch.inputs.plan``), so boundaries moved.
+PARTS_VERSION = 2
 
 
 class BatchFailed(Exception):
@@ -98,9 +99,11 @@ def fingerprint(sources: Sequence[Source], parts: Sequence[Partition], options: 
                        for s in sources]}
 
 
-def _bag_partition(items, part_list, fmt: str, demonyms: bool):
-    """Bag ``map_partitions`` body: one Bag partition is one input slice, one output part."""
-    return [parse_partition(list(items), part_list[0], fmt=fmt, demonyms=demonyms)]
+def _bag_partition(part_list, **options):
+    """Bag ``map_partitions`` body: one Bag partition is one input slice, read and parsed in
+    one task (a separate read task would leave its documents in worker memory, where Dask may
+    ship them to the other worker), and one output part."""
+    return [run_partition(part_list[0], **options)]
 
 
 def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out: Path, *,
@@ -110,14 +113,12 @@ def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out
     """Geoparse every partition on ``client``'s cluster and write OUT.
 
     Returns the summary (see :func:`geo.batch.output.summarize`) with ``elapsed_s``,
-    ``chars_per_s`` (this run), ``resumed_parts`` and ``workers`` added. Raises
+    ``chars_per_s`` (this run), ``resumed_parts``, ``workers`` and ``timing`` (this run's
+    partitions: see :func:`geo.batch.output.timing`) added. Raises
     :class:`BatchFailed` when partitions failed (the others are kept for a rerun), or when
     the cluster has had no worker for ``no_worker_s`` seconds (Dask would wait for ever).
     """
     import dask.bag as db
-    from dask import delayed
-
-    from geo.batch.inputs import read_partition
 
     here = warm_up()  # the client's index: built here first, so local workers find it ready
     # Each worker opens its index now, once (the process keeps it for every later task).
@@ -151,16 +152,19 @@ def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out
     todo = [p for p in parts if p.index not in stats]
     failed: list[str] = []
     bar.start()
-    t0 = time.monotonic()
+    # CPU of this process, all threads: with a local cluster, the client, scheduler and nannies
+    t0, cpu0 = time.monotonic(), time.process_time()
     shown = 0
     try:
         if todo:
-            docs = db.from_delayed([delayed(read_partition, pure=True)(p, text_field, id_field)
-                                    for p in todo])
-            specs = db.from_sequence(todo, npartitions=len(todo))
-            bag = docs.map_partitions(_bag_partition, specs, fmt=fmt, demonyms=demonyms)
+            # Largest first: the small partitions (the corpus's tapered end, short files) come
+            # last and fill the gaps, so no worker idles long while another ends a big one.
+            order = sorted(todo, key=lambda p: -p.nbytes)
+            bag = db.from_sequence(order, npartitions=len(order)).map_partitions(
+                _bag_partition, text_field=text_field, id_field=id_field, fmt=fmt,
+                demonyms=demonyms)
             futures = client.compute(bag.to_delayed())
-            where = {f.key: p for f, p in zip(futures, todo, strict=True)}
+            where = {f.key: p for f, p in zip(futures, order, strict=True)}
             for fut in _arrivals(client, futures, no_worker_s):
                 part = where[fut.key]
                 try:
@@ -177,7 +181,7 @@ def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out
                 bar.update(s)
     finally:
         bar.close()
-    elapsed = time.monotonic() - t0
+    elapsed, client_cpu = time.monotonic() - t0, time.process_time() - cpu0
     if failed:
         for line in failed[:20]:
             print(f"geo batch: error: {line}", file=stderr)
@@ -191,7 +195,8 @@ def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out
     summary.update({"output": str(out), "format": fmt, "elapsed_s": round(elapsed, 3),
                     "chars_per_s": round(run_chars / elapsed) if elapsed > 0 else None,
                     "resumed_parts": len(parts) - len(todo),
-                    "workers": len(client.scheduler_info().get("workers", {}))})
+                    "workers": len(client.scheduler_info().get("workers", {})),
+                    "timing": timing([stats[p.index] for p in todo], client_cpu)})
     return summary
 
 
