@@ -1,10 +1,12 @@
-"""Run a planned batch on a Dask client: skip finished parts, compute the rest as a Bag, keep
-each part as it arrives, show progress, then assemble OUT and summarise."""
+"""Run a planned batch on a Dask client: skip finished parts, submit the rest (one task per
+partition, largest first), keep each part as it arrives, show progress, then assemble OUT and
+summarise."""
 
 from __future__ import annotations
 
 import sys
 import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -99,13 +101,6 @@ def fingerprint(sources: Sequence[Source], parts: Sequence[Partition], options: 
                        for s in sources]}
 
 
-def _bag_partition(part_list, **options):
-    """Bag ``map_partitions`` body: one Bag partition is one input slice, read and parsed in
-    one task (a separate read task would leave its documents in worker memory, where Dask may
-    ship them to the other worker), and one output part."""
-    return [run_partition(part_list[0], **options)]
-
-
 def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out: Path, *,
               fmt: str, text_field: str, id_field: str, partition_bytes: int, demonyms: bool,
               stderr: TextIO = sys.stderr, progress: bool = True,
@@ -118,8 +113,6 @@ def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out
     :class:`BatchFailed` when partitions failed (the others are kept for a rerun), or when
     the cluster has had no worker for ``no_worker_s`` seconds (Dask would wait for ever).
     """
-    import dask.bag as db
-
     here = warm_up()  # the client's index: built here first, so local workers find it ready
     # Each worker opens its index now, once (the process keeps it for every later task).
     try:
@@ -159,16 +152,19 @@ def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out
         if todo:
             # Largest first: the small partitions (the corpus's tapered end, short files) come
             # last and fill the gaps, so no worker idles long while another ends a big one.
+            # Dask runs higher priorities first; a run's own key prefix keeps its tasks apart
+            # from another batch's on a shared cluster.
             order = sorted(todo, key=lambda p: -p.nbytes)
-            bag = db.from_sequence(order, npartitions=len(order)).map_partitions(
-                _bag_partition, text_field=text_field, id_field=id_field, fmt=fmt,
-                demonyms=demonyms)
-            futures = client.compute(bag.to_delayed())
+            run = f"geo-batch-{uuid.uuid4().hex[:12]}"
+            futures = [client.submit(run_partition, p, text_field=text_field, id_field=id_field,
+                                     fmt=fmt, demonyms=demonyms, key=f"{run}-{p.index}",
+                                     priority=len(order) - rank)
+                       for rank, p in enumerate(order)]
             where = {f.key: p for f, p in zip(futures, order, strict=True)}
             for fut in _arrivals(client, futures, no_worker_s):
                 part = where[fut.key]
                 try:
-                    [(payload, s)] = fut.result()
+                    payload, s = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a lost worker, a bug: keep the rest
                     failed.append(f"part {part.index} ({part.source.label}): "
                                   f"{type(exc).__name__}: {exc}")
