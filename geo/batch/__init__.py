@@ -25,9 +25,10 @@ How it runs
    the tail, each worker's idle time, the CPU of task threads, of Dask's own threads and of
    the client).
 
-A cluster the batch starts itself runs without Dask's statistical profiler and with a slower
-event-loop tick (``geo.batch.cli.LOCAL_DASK``): nothing shows the dashboard, and on a small
-machine the client, scheduler and nannies share the workers' cores.
+A cluster the batch starts itself runs without Dask's statistical profiler and with slower
+event-loop ticks and memory and system checks (``geo.batch.cli.LOCAL_DASK``): nothing shows
+the dashboard, and on a small machine the client, scheduler and nannies share the workers'
+cores.
 
 Why tasks, not a Bag or a DataFrame: documents are irregular Python records, ``geoparse`` is
 plain Python run once per document, and one document gives any number of mentions. A DataFrame
