@@ -132,6 +132,14 @@ def test_local_cluster_equals_geoparse_on_every_input_kind(tmp_path):
     assert f"geo batch: {parts}/{parts} parts, {len(docs)} documents, " in err
     assert " chars/s, 0:00 left" in err
     assert f"{len(docs)} documents" in err and "top countries" in err
+    # where the time went: every partition of the run counted once, busy + idle = the span
+    timing = summary["timing"]
+    workers = timing["workers"].values()
+    assert sum(w["parts"] for w in workers) == parts and len(timing["workers"]) <= 2
+    assert 0 <= timing["tail_s"] <= timing["span_s"]
+    for w in workers:
+        assert w["busy_s"] + w["idle_s"] == pytest.approx(timing["span_s"], abs=0.01)
+        assert 0 < w["task_cpu_s"] <= w["process_cpu_s"] + 0.01
 
 
 def test_corrupt_lines_and_failing_documents_are_reported_and_skipped(tmp_path):
@@ -159,6 +167,37 @@ def test_corrupt_lines_and_failing_documents_are_reported_and_skipped(tmp_path):
     summary = json.loads((tmp_path / "s.json").read_text())
     assert summary["skipped"] == 5 and summary["documents"] == 5
     assert {p["where"] for p in summary["problems"]} == {f"{src}:{n}" for n in (3, 6, 7, 10, 11)}
+
+
+# ----------------------------------------------------------------------------- planning
+
+
+def test_the_end_of_the_corpus_is_cut_finer_and_partitions_cover_it_once(tmp_path):
+    """Full partitions while plenty is left, then smaller ones (no worker stuck on a big last
+    partition while the others idle); together they are the inputs, in order, once."""
+    from geo.batch.inputs import FINEST, TAPER, open_inputs, plan
+
+    docs = corpus(3000)
+    write_jsonl(tmp_path / "a.jsonl", docs[:2000])
+    write_jsonl(tmp_path / "b.jsonl", docs[2000:])
+    sources = open_inputs([str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")], "text")
+    size_a, size_b = (s.size for s in sources)
+    target = size_b // 4  # b alone is less than TAPER partitions' worth: all of it tapers
+    parts = plan(sources, target)
+    for src in sources:  # contiguous byte ranges from 0 to the end of each file
+        mine = [p for p in parts if p.source == src]
+        assert [p.start for p in mine] == [0] + [p.end for p in mine[:-1]]
+        assert mine[-1].end == src.size
+    total = size_a + size_b
+    left = [total - p.start - (size_a if p.source == sources[1] else 0) for p in parts]
+    full = [p.nbytes for p, rest in zip(parts, left, strict=True) if rest >= TAPER * target]
+    finer = [p.nbytes for p, rest in zip(parts, left, strict=True) if rest < TAPER * target]
+    line = max(len(json.dumps({"id": i, "text": t})) + 1 for i, t in docs)
+    assert len(full) >= 3 and all(target <= n < target + line for n in full)
+    assert len(finer) > TAPER and all(n < target for n in finer)  # about 1/TAPER of the rest
+    assert min(finer[:-1]) >= target // FINEST  # never below 1/FINEST (but the remainder)
+    assert finer[-2] < target // FINEST + line
+    assert [p.index for p in parts] == list(range(len(parts)))
 
 
 # ----------------------------------------------------------------------------- bad inputs

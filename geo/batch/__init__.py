@@ -11,21 +11,35 @@ How it runs
 1. The client checks the inputs and cuts them into partitions of ``--partition-mb`` of input
    (``geo.batch.inputs``): byte ranges ending at a record boundary, runs of Parquet row
    groups, or runs of ``.txt`` files. It streams through each file once and keeps only the
-   boundaries, so its memory does not grow with the corpus.
-2. A **Dask Bag** whose partitions are those slices: each is read on a worker
-   (``read_partition``), geoparsed (``parse_partition``) and returned as the bytes of one output
-   part with its statistics. A worker therefore holds one slice and its mentions at a time —
-   memory is bounded by the partition size, not the corpus size.
+   boundaries, so its memory does not grow with the corpus. The last partitions of the corpus
+   are smaller and smaller (``part_size``), and partitions run largest first: when the work
+   runs out, every worker is on a small one, so none waits long for the last.
+2. One **Dask task per partition** (``client.submit`` of ``run_partition``, the largest
+   partitions with the highest priority): on a worker it reads the slice, geoparses it and
+   returns the bytes of one output part with its statistics. A worker therefore holds one
+   slice and its mentions at a time — memory is bounded by the partition size, not the corpus
+   size — and documents never travel between processes.
 3. The client keeps each part as it arrives (``as_completed``) in ``OUT.parts/``, atomically,
    statistics last, so a killed run resumes from the parts already there; at the end it streams
-   the parts into OUT and prints a summary.
+   the parts into OUT and prints a summary, with where the time went (``timing``: the span,
+   the tail, each worker's idle time, the CPU of task threads, of Dask's own threads and of
+   the client).
 
-Why a Bag, not a DataFrame: documents are irregular Python records, ``geoparse`` is plain
-Python run once per document, and one document gives any number of mentions. A Bag maps a
-function over partitions of arbitrary objects with nothing else attached; a DataFrame would add
-a pandas schema (``meta``), object columns and index machinery we never use, and it cannot
-keep CSV or JSON Lines line numbers for error reports. Each Bag partition is one input slice
-and one resumable output part, so the two notions stay one.
+A cluster the batch starts itself runs without Dask's statistical profiler and with slower
+event-loop ticks and memory and system checks (``geo.batch.cli.LOCAL_DASK``): nothing shows
+the dashboard, and on a small machine the client, scheduler and nannies share the workers'
+cores.
+
+Why tasks, not a Bag or a DataFrame: documents are irregular Python records, ``geoparse`` is
+plain Python run once per document, and one document gives any number of mentions. A DataFrame
+would add a pandas schema (``meta``), object columns and index machinery we never use, and it
+cannot keep CSV or JSON Lines line numbers for error reports. The first version used a Bag
+whose partitions were the slices; with one partition per task a Bag adds nothing but its
+graph, and Dask then chose the order itself: the partitions' numbers in reverse text order
+(9, 8, … 2, 11, 10, 1, 0), so the largest could run last and leave the other workers idle.
+Tasks submitted with priorities run in the order we give, and each task is one input slice
+and one resumable output part, so the two notions stay one. Dask still does all the
+scheduling, retries after a lost worker and data placement.
 
 The gazetteer index on workers
 ------------------------------

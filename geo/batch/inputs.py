@@ -24,7 +24,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -34,6 +34,10 @@ __all__ = ["InputError", "Source", "Partition", "Doc", "Problem", "open_inputs",
 
 #: Planning reads inputs in blocks of this size.
 BLOCK = 1 << 20
+#: The end of a corpus is cut finer: once less than ``TAPER`` partitions' worth is left,
+#: each partition takes 1/``TAPER`` of what remains, down to 1/``FINEST`` of the target.
+TAPER = 8
+FINEST = 16
 #: Bytes looked at to tell text from binary data.
 SNIFF = 1 << 16
 KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",
@@ -192,7 +196,7 @@ def _parquet_source(label: str, apath: str, st: os.stat_result, text_field: str)
 
 
 def _csv_source(label: str, apath: str, st: os.stat_result, text_field: str) -> Source:
-    cut = next(_cuts(apath, 1, quoted=True), None)
+    cut = next(_cuts(apath, lambda _: 1, quoted=True), None)
     body = cut[1] if cut else st.st_size
     with open(apath, "rb") as fh:
         raw = fh.read(min(body, SNIFF * 16))
@@ -211,11 +215,24 @@ def _csv_source(label: str, apath: str, st: os.stat_result, text_field: str) -> 
 # --------------------------------------------------------------------------- planning
 
 
-def _cuts(path: str, target: int, *, quoted: bool, offset: int = 0,
+def part_size(target: int, remaining: int) -> int:
+    """Bytes wanted in the next partition when ``remaining`` bytes of the corpus are left.
+
+    ``target`` while more than ``TAPER`` partitions' worth is left; then 1/``TAPER`` of the
+    rest, never below ``target / FINEST``. The last partitions thus shrink step by step, so
+    when the corpus runs out every worker is on a small one and none idles for long while
+    another ends a full-size partition. The rule does not depend on the number of workers:
+    a rerun on another cluster plans the same partitions and can reuse finished ones.
+    """
+    return max(1, min(target, max(target // FINEST, remaining // TAPER)))
+
+
+def _cuts(path: str, size: Callable[[int], int], *, quoted: bool, offset: int = 0,
           line: int = 1) -> Iterator[tuple[int, int, int]]:
-    """(start, end, first line) of consecutive slices of at least ``target`` bytes, each
-    ending just after a newline (outside double quotes when ``quoted``), or at the end."""
+    """(start, end, first line) of consecutive slices, each of at least ``size(start)`` bytes
+    and ending just after a newline (outside double quotes when ``quoted``), or at the end."""
     start, start_line = offset, line
+    want = size(start)
     quotes = 0
     pos = offset
     with open(path, "rb") as fh:
@@ -223,7 +240,7 @@ def _cuts(path: str, target: int, *, quoted: bool, offset: int = 0,
         while block := fh.read(BLOCK):
             i = 0
             while True:
-                j = max(i, start + target - pos)
+                j = max(i, start + want - pos)
                 if j >= len(block):
                     break
                 nl = block.find(b"\n", j)
@@ -237,6 +254,7 @@ def _cuts(path: str, target: int, *, quoted: bool, offset: int = 0,
                     continue  # this newline is inside a quoted field
                 yield start, pos + i, start_line
                 start, start_line = pos + i, line
+                want = size(start)
             line += block.count(b"\n", i)
             if quoted:
                 quotes += block.count(b'"', i)
@@ -245,49 +263,66 @@ def _cuts(path: str, target: int, *, quoted: bool, offset: int = 0,
         yield start, pos, start_line
 
 
+def _row_groups(path: str) -> list[tuple[int, int]]:
+    """(bytes, rows) of each row group of a Parquet file."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    return [(meta.row_group(g).total_byte_size, meta.row_group(g).num_rows)
+            for g in range(meta.num_row_groups)]
+
+
 def plan(sources: Sequence[Source], target: int) -> list[Partition]:
-    """Cut the inputs into partitions of about ``target`` bytes each, in input order."""
+    """Cut the inputs into partitions of about ``target`` bytes each, in input order; the
+    last ones of the corpus smaller (see :func:`part_size`)."""
     target = max(1, int(target))
     parts: list[Partition] = []
+    groups_of = {s.path: _row_groups(s.path) for s in sources if s.kind == "parquet"}
+    # bytes of each source in the unit partitions count (Parquet: uncompressed row groups)
+    sizes = [sum(b for b, _ in groups_of[s.path]) if s.kind == "parquet" else s.size
+             for s in sources]
+    after = [sum(sizes[k + 1:]) for k in range(len(sources))]  # bytes in the later sources
 
     def add(**kw) -> None:
         parts.append(Partition(index=len(parts), **kw))
 
-    for src in sources:
+    for k, src in enumerate(sources):
         if src.kind == "jsonl" or src.kind == "csv":
             offset, line = 0, 1
             if src.kind == "csv":  # records start after the header, which may span lines
                 with open(src.path, "rb") as fh:
                     offset, line = src.body, 1 + fh.read(src.body).count(b"\n")
-            for a, b, first in _cuts(src.path, target, quoted=src.kind == "csv", offset=offset,
+
+            def size(start: int, _end: int = src.size, _later: int = after[k]) -> int:
+                return part_size(target, _end - start + _later)
+
+            for a, b, first in _cuts(src.path, size, quoted=src.kind == "csv", offset=offset,
                                      line=line):
                 add(source=src, start=a, end=b, line=first, nbytes=b - a)
         elif src.kind == "txt":
             add(source=src, items=(Path(src.path).name,), nbytes=src.size)
         elif src.kind == "dir":
             batch: list[str] = []
-            size = 0
+            size, left = 0, sizes[k] + after[k]
             for rel, nbytes in src.files:
                 size += nbytes
                 batch.append(rel)
-                if size >= target:
+                if size >= part_size(target, left):
                     add(source=src, items=tuple(batch), nbytes=size)
+                    left -= size
                     batch, size = [], 0
             if batch:
                 add(source=src, items=tuple(batch), nbytes=size)
         else:
-            import pyarrow.parquet as pq
-
-            meta = pq.ParquetFile(src.path).metadata
             groups: list[int] = []
-            size, row, first = 0, 1, 1
-            for g in range(meta.num_row_groups):
-                rg = meta.row_group(g)
+            size, row, first, left = 0, 1, 1, sizes[k] + after[k]
+            for g, (nbytes, nrows) in enumerate(groups_of[src.path]):
                 groups.append(g)
-                size += rg.total_byte_size
-                row += rg.num_rows
-                if size >= target:
+                size += nbytes
+                row += nrows
+                if size >= part_size(target, left):
                     add(source=src, items=tuple(groups), line=first, nbytes=size)
+                    left -= size
                     groups, size, first = [], 0, row
             if groups:
                 add(source=src, items=tuple(groups), line=first, nbytes=size)

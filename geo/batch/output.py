@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-__all__ = ["Parts", "atomic_write", "assemble", "summarize"]
+__all__ = ["Parts", "atomic_write", "assemble", "summarize", "timing"]
 
 _PART = re.compile(r"^(?:part-\d{6}\.(?:json|parquet|jsonl)|plan\.json|\..*\.tmp)$")
 
@@ -183,3 +183,51 @@ def summarize(stats: Iterable[dict[str, Any]], top: int = 10) -> dict[str, Any]:
         "gazetteer_index": sorted(indexes),
         "worker_peak_rss_mb": rss, "worker_cpu_s": cpu,
     }
+
+
+def timing(stats: Iterable[dict[str, Any]], client_cpu_s: float) -> dict[str, Any]:
+    """Where a run's time went, from the statistics of the partitions it computed.
+
+    Parameters
+    ----------
+    stats : iterable of dict
+        Statistics of this run's partitions (with ``started``, ``finished``, ``task_cpu_s``,
+        ``cpu_s`` and ``worker``, as :func:`geo.batch.work.run_partition` gives them).
+    client_cpu_s : float
+        CPU seconds the client process spent during the run.
+
+    Returns
+    -------
+    dict
+        ``client_cpu_s``; ``span_s``, from the first partition started to the last finished;
+        ``tail_s``, from the moment the first worker finished its last partition to the end
+        (a long tail means one worker ended a large partition while the others had none);
+        and per worker (``host:pid``): ``parts``, ``busy_s`` (time inside its tasks),
+        ``idle_s`` (the rest of the span: waiting for work, or done), ``task_cpu_s`` (CPU of
+        its task thread) and ``process_cpu_s`` (CPU of the whole process since it opened the
+        index: the difference is Dask's own threads). Times are the workers' clocks, so on
+        several hosts they are as good as the hosts' clock agreement.
+    """
+    timed = [s for s in stats if "started" in s]
+    out: dict[str, Any] = {"client_cpu_s": round(client_cpu_s, 3)}
+    if not timed:
+        return out
+    first = min(s["started"] for s in timed)
+    last = max(s["finished"] for s in timed)
+    workers: dict[str, dict[str, Any]] = {}
+    ends: dict[str, float] = {}
+    for s in timed:
+        w = workers.setdefault(str(s["worker"]), {"parts": 0, "busy_s": 0.0, "task_cpu_s": 0.0,
+                                                   "process_cpu_s": 0.0})
+        w["parts"] += 1
+        w["busy_s"] += s["finished"] - s["started"]
+        w["task_cpu_s"] += s["task_cpu_s"]
+        w["process_cpu_s"] = max(w["process_cpu_s"], s["cpu_s"])
+        ends[str(s["worker"])] = max(ends.get(str(s["worker"]), first), s["finished"])
+    for w in workers.values():
+        w["idle_s"] = last - first - w["busy_s"]
+        for k in ("busy_s", "idle_s", "task_cpu_s"):
+            w[k] = round(w[k], 3)
+    out.update(span_s=round(last - first, 3), tail_s=round(last - min(ends.values()), 3),
+               workers=workers)
+    return out

@@ -1,22 +1,25 @@
-"""Run a planned batch on a Dask client: skip finished parts, compute the rest as a Bag, keep
-each part as it arrives, show progress, then assemble OUT and summarise."""
+"""Run a planned batch on a Dask client: skip finished parts, submit the rest (one task per
+partition, largest first), keep each part as it arrives, show progress, then assemble OUT and
+summarise."""
 
 from __future__ import annotations
 
 import sys
 import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from geo.batch.inputs import Partition, Source
-from geo.batch.output import Parts, assemble, summarize
-from geo.batch.work import parse_partition, warm_up
+from geo.batch.output import Parts, assemble, summarize, timing
+from geo.batch.work import run_partition, warm_up
 
 __all__ = ["Progress", "fingerprint", "run_batch", "BatchFailed"]
 
-#: Layout version of the parts folder (a change makes old parts stale).
-PARTS_VERSION = 1
+#: Layout version of the parts folder (a change makes old parts stale). 2: the last
+#: partitions of a corpus are smaller (``geo.batch.inputs.plan``), so boundaries moved.
+PARTS_VERSION = 2
 
 
 class BatchFailed(Exception):
@@ -98,11 +101,6 @@ def fingerprint(sources: Sequence[Source], parts: Sequence[Partition], options: 
                        for s in sources]}
 
 
-def _bag_partition(items, part_list, fmt: str, demonyms: bool):
-    """Bag ``map_partitions`` body: one Bag partition is one input slice, one output part."""
-    return [parse_partition(list(items), part_list[0], fmt=fmt, demonyms=demonyms)]
-
-
 def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out: Path, *,
               fmt: str, text_field: str, id_field: str, partition_bytes: int, demonyms: bool,
               stderr: TextIO = sys.stderr, progress: bool = True,
@@ -110,15 +108,11 @@ def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out
     """Geoparse every partition on ``client``'s cluster and write OUT.
 
     Returns the summary (see :func:`geo.batch.output.summarize`) with ``elapsed_s``,
-    ``chars_per_s`` (this run), ``resumed_parts`` and ``workers`` added. Raises
+    ``chars_per_s`` (this run), ``resumed_parts``, ``workers`` and ``timing`` (this run's
+    partitions: see :func:`geo.batch.output.timing`) added. Raises
     :class:`BatchFailed` when partitions failed (the others are kept for a rerun), or when
     the cluster has had no worker for ``no_worker_s`` seconds (Dask would wait for ever).
     """
-    import dask.bag as db
-    from dask import delayed
-
-    from geo.batch.inputs import read_partition
-
     here = warm_up()  # the client's index: built here first, so local workers find it ready
     # Each worker opens its index now, once (the process keeps it for every later task).
     try:
@@ -151,20 +145,26 @@ def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out
     todo = [p for p in parts if p.index not in stats]
     failed: list[str] = []
     bar.start()
-    t0 = time.monotonic()
+    # CPU of this process, all threads: with a local cluster, the client, scheduler and nannies
+    t0, cpu0 = time.monotonic(), time.process_time()
     shown = 0
     try:
         if todo:
-            docs = db.from_delayed([delayed(read_partition, pure=True)(p, text_field, id_field)
-                                    for p in todo])
-            specs = db.from_sequence(todo, npartitions=len(todo))
-            bag = docs.map_partitions(_bag_partition, specs, fmt=fmt, demonyms=demonyms)
-            futures = client.compute(bag.to_delayed())
-            where = {f.key: p for f, p in zip(futures, todo, strict=True)}
+            # Largest first: the small partitions (the corpus's tapered end, short files) come
+            # last and fill the gaps, so no worker idles long while another ends a big one.
+            # Dask runs higher priorities first; a run's own key prefix keeps its tasks apart
+            # from another batch's on a shared cluster.
+            order = sorted(todo, key=lambda p: -p.nbytes)
+            run = f"geo-batch-{uuid.uuid4().hex[:12]}"
+            futures = [client.submit(run_partition, p, text_field=text_field, id_field=id_field,
+                                     fmt=fmt, demonyms=demonyms, key=f"{run}-{p.index}",
+                                     priority=len(order) - rank)
+                       for rank, p in enumerate(order)]
+            where = {f.key: p for f, p in zip(futures, order, strict=True)}
             for fut in _arrivals(client, futures, no_worker_s):
                 part = where[fut.key]
                 try:
-                    [(payload, s)] = fut.result()
+                    payload, s = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a lost worker, a bug: keep the rest
                     failed.append(f"part {part.index} ({part.source.label}): "
                                   f"{type(exc).__name__}: {exc}")
@@ -177,7 +177,7 @@ def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out
                 bar.update(s)
     finally:
         bar.close()
-    elapsed = time.monotonic() - t0
+    elapsed, client_cpu = time.monotonic() - t0, time.process_time() - cpu0
     if failed:
         for line in failed[:20]:
             print(f"geo batch: error: {line}", file=stderr)
@@ -191,7 +191,8 @@ def run_batch(client, sources: Sequence[Source], parts: Sequence[Partition], out
     summary.update({"output": str(out), "format": fmt, "elapsed_s": round(elapsed, 3),
                     "chars_per_s": round(run_chars / elapsed) if elapsed > 0 else None,
                     "resumed_parts": len(parts) - len(todo),
-                    "workers": len(client.scheduler_info().get("workers", {}))})
+                    "workers": len(client.scheduler_info().get("workers", {})),
+                    "timing": timing([stats[p.index] for p in todo], client_cpu)})
     return summary
 
 

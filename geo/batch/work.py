@@ -1,5 +1,6 @@
 """What a worker does with one partition: read it, geoparse each document, and return the
-part's rows (GeoParquet or JSON Lines bytes) with its statistics.
+part's rows (GeoParquet or JSON Lines bytes) with its statistics — one Dask task, so a
+partition's documents never leave the process that read them.
 
 The client writes the returned bytes (atomically) into the parts folder, so workers need read
 access to the inputs but no write access anywhere: on a cluster only the inputs must be on a
@@ -81,7 +82,7 @@ def parse_partition(items: list[Doc | Problem], part: Partition, *, fmt: str,
         The part's rows, and its statistics: ``part, docs, chars, bytes, mentions,
         countries {cc: n}, places {source: [name, country, n]}, problems [...],
         problem_count, skipped, bbox, index, worker (host:pid), rss_mb, cpu_s`` (the worker
-        process's peak memory, and its CPU time since :func:`warm_up`).
+        process's peak memory, and its CPU time since :func:`warm_up`, all threads).
     """
     from geo import geoparse
 
@@ -149,9 +150,18 @@ def _peak_rss_mb() -> float | None:
 
 def run_partition(part: Partition, *, text_field: str, id_field: str, fmt: str,
                   demonyms: bool) -> tuple[bytes, dict[str, Any]]:
-    """Read and parse one partition (the whole task, as one call)."""
-    return parse_partition(read_partition(part, text_field, id_field), part, fmt=fmt,
-                           demonyms=demonyms)
+    """Read and parse one partition: the whole task, as one call.
+
+    The statistics of :func:`parse_partition` gain ``started`` and ``finished`` (this host's
+    clock, seconds since the epoch) and ``task_cpu_s`` (CPU time of this thread only): with
+    ``cpu_s`` they tell the batch how busy each worker was and what Dask's own threads cost.
+    """
+    started, cpu0 = time.time(), time.thread_time()
+    payload, stats = parse_partition(read_partition(part, text_field, id_field), part, fmt=fmt,
+                                     demonyms=demonyms)
+    stats.update(started=started, finished=time.time(),
+                 task_cpu_s=round(time.thread_time() - cpu0, 4))
+    return payload, stats
 
 
 def _parquet(rows: dict[str, list], lats: list[float], lons: list[float]) -> bytes:
