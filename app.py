@@ -464,14 +464,16 @@ def apply_mention_edits(key: str) -> None:
     st.session_state["_editor_version"] = st.session_state.get("_editor_version", 0) + 1
 
 
-def user_collection(day: date) -> tuple[dict, list[str]]:
-    """The user's layers on ``day`` as one GeoJSON dict, and a line for each layer that cannot
-    be drawn; each layer is drawn once, then reused (a dated layer keeps only the features
-    valid on the day, see ``userlayers.DatedLayer``)."""
+def user_collection(day: date) -> tuple[draw.groups.Finished, list[str]]:
+    """The user's layers on ``day`` as one finished layer, and a line for each layer that
+    cannot be drawn; each layer is drawn once, then reused (a dated layer keeps only the
+    features valid on the day, see ``userlayers.DatedLayer``), and so is the finished JSON
+    while neither the layers nor (for dated ones) the day change."""
     cache = st.session_state.setdefault("_user_cols", {})
     timing = st.session_state.setdefault("_user_time", {})
     features: list[dict] = []
     problems: list[str] = []
+    parts: list[Any] = []
     for name, gdf in st.session_state.get("user_layers", {}).items():
         span = timing.get(name)
         if name not in cache or cache[name][0] is not gdf or cache[name][1] != span:
@@ -485,11 +487,20 @@ def user_collection(day: date) -> tuple[dict, list[str]]:
         drawn = cache[name][2]
         if isinstance(drawn, str):
             problems.append(drawn)
-        elif isinstance(drawn, userlayers.DatedLayer):
-            features += drawn.on(day)
         else:
-            features += drawn["features"]
-    return {"type": "FeatureCollection", "features": features}, problems
+            parts.append(drawn)
+    # 10,000 points take a quarter of a second to finish: done again only when needed.
+    dated = any(isinstance(d, userlayers.DatedLayer) for d in parts)
+    sig = (tuple(parts), day if dated else None)
+    memo = st.session_state.get("_user_finished")
+    if memo is None or len(memo[0][0]) != len(parts) or memo[0][1] != sig[1] or any(
+            a is not b for a, b in zip(memo[0][0], parts, strict=True)):
+        for d in parts:
+            features += d.on(day) if isinstance(d, userlayers.DatedLayer) else d["features"]
+        memo = (sig, draw.groups.finish_layer("user", {"type": "FeatureCollection",
+                                                         "features": features}))
+        st.session_state["_user_finished"] = memo
+    return memo[1], problems
 
 
 def kept_mentions() -> list[dict]:

@@ -10,6 +10,8 @@ from our own server; the layers added later call ``window.CORDON`` to draw their
 - Labels carry the zoom from which they show (``_lz``) and a priority (``_lp``, lower first).
   After each zoom, pan or redraw, labels below their zoom are hidden, then the rest are placed
   in priority order and any label that would overlap one already placed is hidden.
+- Vector layers are drawn by ``CORDON.Canvas``: Leaflet's canvas renderer, with circle markers
+  stamped from an image drawn once per style (large point layers stay smooth to pan and zoom).
 - A tile layer whose tiles fail to load (no internet, blocked host) shows a note on the map
   instead of failing silently.
 
@@ -53,6 +55,75 @@ _SCRIPT = """
   var map = {{ this._parent.get_name() }};
   var C = window.CORDON = window.CORDON || {};
   C.icons = __ICONS__;
+  // The map's vector renderer: Leaflet's canvas, except that a circle marker (no dashes) is
+  // stamped from a small image drawn once per style, instead of being rasterised as a path
+  // each time: a layer of 10,000 points then redraws in milliseconds when the map moves.
+  // Each marker is still its own Leaflet layer: popups, clicks and hovering work as before.
+  C.Canvas = L.Canvas.extend({
+    _dotKey: function(layer) {
+      if (layer._cordonKey !== undefined) { return layer._cordonKey; }
+      var o = layer.options, key = null;
+      if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle) && !o.dashArray) {
+        key = [Math.max(Math.round(layer._radius), 1), o.fill, o.fillColor || o.color,
+               o.fillOpacity, o.stroke, o.weight, o.color, o.opacity].join('|');
+      }
+      layer._cordonKey = key;
+      return key;
+    },
+    _updateStyle: function(layer) {
+      delete layer._cordonKey;
+      L.Canvas.prototype._updateStyle.call(this, layer);
+    },
+    _sprite: function(layer, key) {
+      var cache = this._sprites || (this._sprites = {});
+      if (cache[key]) { return cache[key]; }
+      var o = layer.options, r = Math.max(Math.round(layer._radius), 1);
+      var w = o.stroke && o.weight ? o.weight : 0, size = 2 * Math.ceil(r + w / 2 + 1);
+      var ratio = window.devicePixelRatio || 1, c = document.createElement('canvas');
+      c.width = c.height = Math.ceil(size * ratio);
+      var x = c.getContext('2d');
+      x.scale(ratio, ratio);
+      x.beginPath(); x.arc(size / 2, size / 2, r, 0, Math.PI * 2, false);
+      if (o.fill) {
+        x.globalAlpha = o.fillOpacity; x.fillStyle = o.fillColor || o.color; x.fill();
+      }
+      if (o.stroke && o.weight !== 0) {
+        x.globalAlpha = o.opacity; x.lineWidth = o.weight; x.strokeStyle = o.color;
+        x.stroke();
+      }
+      cache[key] = {canvas: c, half: size / 2, size: size, ratio: ratio};
+      return cache[key];
+    },
+    _draw: function() {
+      var bounds = this._redrawBounds, ctx = this._ctx, layer, k, p, sp;
+      ctx.save();
+      if (bounds) {
+        var size = bounds.getSize();
+        ctx.beginPath(); ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y); ctx.clip();
+      }
+      this._drawing = true;
+      for (var order = this._drawFirst; order; order = order.next) {
+        layer = order.layer;
+        if (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) { continue; }
+        k = this._dotKey(layer);
+        if (k === null) { layer._updatePath(); continue; }
+        if (layer._empty()) { continue; }
+        sp = this._sprite(layer, k);
+        p = layer._point;
+        ctx.globalAlpha = 1;
+        if (sp.ratio === 1) {  // whole pixels and no scaling: a plain copy, the fastest
+          ctx.drawImage(sp.canvas, Math.round(p.x - sp.half), Math.round(p.y - sp.half));
+        } else {
+          ctx.drawImage(sp.canvas, p.x - sp.half, p.y - sp.half, sp.size, sp.size);
+        }
+      }
+      this._drawing = false;
+      ctx.restore();
+    }
+  });
+  if (!map.options.renderer && !map._renderer) {
+    map.options.renderer = new C.Canvas({padding: 0.1});
+  }
   C.point = function(f, ll, opts) {
     var p = (f && f.properties) || {};
     var quiet = opts && opts.interactive === false;
@@ -84,12 +155,23 @@ _SCRIPT = """
       if (l && l._cordonLabel && l._icon) { labels.push(l); }
     }
     labels.sort(function(a, b) { return a._cordonLabel.prio - b._cordonLabel.prio; });
+    // A label's size is measured once (its text never changes): all unmeasured labels are
+    // shown, then all read in one layout, instead of one forced layout per label.
+    var unmeasured = labels.filter(function(l) {
+      return zoom >= l._cordonLabel.zoom && !l._cordonLabel.size; });
+    unmeasured.forEach(function(l) { l._icon.classList.remove('cordon-off'); });
+    var sizes = unmeasured.map(function(l) {
+      var span = l._icon.firstChild;
+      return span ? [span.offsetWidth, span.offsetHeight] : [0, 0];
+    });
+    unmeasured.forEach(function(l, i) {  // not drawn yet (0 wide): measured next time
+      if (sizes[i][0] > 0) { l._cordonLabel.size = sizes[i]; }
+    });
     labels.forEach(function(l) {
       var el = l._icon, show = zoom >= l._cordonLabel.zoom, box = null;
       if (show) {
         var pt = map.latLngToContainerPoint(l.getLatLng());
-        el.classList.remove('cordon-off');
-        var span = el.firstChild, w = span ? span.offsetWidth : 0, h = span ? span.offsetHeight : 0;
+        var wh = l._cordonLabel.size || [0, 0], w = wh[0], h = wh[1];
         var left = el.classList.contains('cordon-label-crossing') ? pt.x + 8 : pt.x - w / 2;
         box = [left - 2, pt.y - h / 2 - 1, left + w + 2, pt.y + h / 2 + 1];
         if (box[2] < 0 || box[0] > size.x || box[3] < 0 || box[1] > size.y) { box = null; }
