@@ -293,6 +293,12 @@ def state_at(sc: Scenario, day: date | str, as_known_on=None) -> State:
     """
     if as_known_on is not None and sc.workspace is not None:
         sc = sc.workspace.scenario(as_known_on=as_known_on)
+    return shared_state(sc, day).copy()
+
+
+def shared_state(sc: Scenario, day: date | str) -> State:
+    """The cached :class:`State` of ``sc`` at ``day`` itself, not a copy: for readers that
+    change nothing in it (a copy of every layer costs about as much as reading it)."""
     day = _as_date(day)
     with _LOCK:  # the page may rerun in several threads at once
         cache: OrderedDict = sc.cache.setdefault("states", OrderedDict())
@@ -305,7 +311,7 @@ def state_at(sc: Scenario, day: date | str, as_known_on=None) -> State:
             cache[day] = st
             while len(cache) > _STATE_CACHE_SIZE:
                 cache.popitem(last=False)
-    return st.copy()
+    return st
 
 
 def _gdf(rows: list[dict], geoms: list, columns: list[str]) -> gpd.GeoDataFrame:
