@@ -23,6 +23,7 @@ branca, like everything folium renders).
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 import folium
 from branca.element import MacroElement
@@ -129,8 +130,9 @@ _SCRIPT = """
     var quiet = opts && opts.interactive === false;
     if (p._label !== undefined) {
       var kind = String(p._lk || 'place').replace(/[^a-z-]/g, '');
+      // Born hidden: a label shows once placed, so two never overlap even for a moment.
       var m = L.marker(ll, {interactive: false, keyboard: false, icon: L.divIcon({
-        className: 'cordon-label cordon-label-' + kind, iconSize: [0, 0],
+        className: 'cordon-label cordon-off cordon-label-' + kind, iconSize: [0, 0],
         html: '<span>' + p._label + '</span>'})});
       m._cordonLabel = {zoom: Number(p._lz) || 0, prio: Number(p._lp) || 9};
       m.on('add', function() { if (this._icon) { this._icon._cordonMarker = this; } });
@@ -155,23 +157,19 @@ _SCRIPT = """
       if (l && l._cordonLabel && l._icon) { labels.push(l); }
     }
     labels.sort(function(a, b) { return a._cordonLabel.prio - b._cordonLabel.prio; });
-    // A label's size is measured once (its text never changes): all unmeasured labels are
-    // shown, then all read in one layout, instead of one forced layout per label.
-    var unmeasured = labels.filter(function(l) {
-      return zoom >= l._cordonLabel.zoom && !l._cordonLabel.size; });
-    unmeasured.forEach(function(l) { l._icon.classList.remove('cordon-off'); });
-    var sizes = unmeasured.map(function(l) {
+    // Every label that may show is shown, then all are measured, then placed: one layout for
+    // the lot instead of one forced layout per label.
+    var eligible = labels.filter(function(l) { return zoom >= l._cordonLabel.zoom; });
+    eligible.forEach(function(l) { l._icon.classList.remove('cordon-off'); });
+    eligible.forEach(function(l) {
       var span = l._icon.firstChild;
-      return span ? [span.offsetWidth, span.offsetHeight] : [0, 0];
-    });
-    unmeasured.forEach(function(l, i) {  // not drawn yet (0 wide): measured next time
-      if (sizes[i][0] > 0) { l._cordonLabel.size = sizes[i]; }
+      l._cordonLabel.size = span ? [span.offsetWidth, span.offsetHeight] : [0, 0];
     });
     labels.forEach(function(l) {
       var el = l._icon, show = zoom >= l._cordonLabel.zoom, box = null;
       if (show) {
         var pt = map.latLngToContainerPoint(l.getLatLng());
-        var wh = l._cordonLabel.size || [0, 0], w = wh[0], h = wh[1];
+        var w = l._cordonLabel.size[0], h = l._cordonLabel.size[1];
         var left = el.classList.contains('cordon-label-crossing') ? pt.x + 8 : pt.x - w / 2;
         box = [left - 2, pt.y - h / 2 - 1, left + w + 2, pt.y + h / 2 + 1];
         if (box[2] < 0 || box[0] > size.x || box[3] < 0 || box[1] > size.y) { box = null; }
@@ -220,14 +218,20 @@ _SCRIPT = """
 """
 
 
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    """The script's template, compiled once per process (a few ms that every run paid)."""
+    # Icons are our own constants (no braces); JSON puts them in the script as strings.
+    return Template(_SCRIPT.replace("__ICONS__", json.dumps(icon_table())))
+
+
 class MapScript(MacroElement):
     """The script above as an element of the map (add it once, with :func:`add_map_script`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._name = "CordonMapScript"
-        # Icons are our own constants (no braces); JSON puts them in the script as strings.
-        self._template = Template(_SCRIPT.replace("__ICONS__", json.dumps(icon_table())))
+        self._template = _template()
 
 
 def add_map_script(m: folium.Map) -> folium.Map:
