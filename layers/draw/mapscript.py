@@ -11,7 +11,9 @@ from our own server; the layers added later call ``window.CORDON`` to draw their
   After each zoom, pan or redraw, labels below their zoom are hidden, then the rest are placed
   in priority order and any label that would overlap one already placed is hidden.
 - Vector layers are drawn by ``CORDON.Canvas``: Leaflet's canvas renderer, with circle markers
-  stamped from an image drawn once per style (large point layers stay smooth to pan and zoom).
+  stamped from an image drawn once per style, and a long run of markers (a layer of thousands
+  of points) stamped once onto an image with a margin around the view that is copied while
+  the map pans (large point layers stay smooth to pan and zoom).
 - A tile layer whose tiles fail to load (no internet, blocked host) shows a note on the map
   instead of failing silently.
 
@@ -73,6 +75,7 @@ _SCRIPT = """
     },
     _updateStyle: function(layer) {
       delete layer._cordonKey;
+      this._cordonVersion = (this._cordonVersion || 0) + 1;
       L.Canvas.prototype._updateStyle.call(this, layer);
     },
     _sprite: function(layer, key) {
@@ -95,8 +98,69 @@ _SCRIPT = """
       cache[key] = {canvas: c, half: size / 2, size: size, ratio: ratio};
       return cache[key];
     },
+    // Anything that moves or restyles a marker, or adds or removes one, ends the cached
+    // drawings of long runs of markers (see _drawRun).
+    _initPath: function(layer) {
+      this._cordonVersion = (this._cordonVersion || 0) + 1;
+      L.Canvas.prototype._initPath.call(this, layer);
+    },
+    _removePath: function(layer) {
+      this._cordonVersion = (this._cordonVersion || 0) + 1;
+      L.Canvas.prototype._removePath.call(this, layer);
+    },
+    _updatePath: function(layer) {
+      this._cordonVersion = (this._cordonVersion || 0) + 1;
+      L.Canvas.prototype._updatePath.call(this, layer);
+    },
+    _stamp: function(ctx, layer, key) {
+      var sp = this._sprite(layer, key), p = layer._point;
+      if (sp.ratio === 1) {  // whole pixels and no scaling: a plain copy, the fastest
+        ctx.drawImage(sp.canvas, Math.round(p.x - sp.half), Math.round(p.y - sp.half));
+      } else {
+        ctx.drawImage(sp.canvas, p.x - sp.half, p.y - sp.half, sp.size, sp.size);
+      }
+    },
+    // A run of markers next to each other in the drawing order: a short run is stamped onto
+    // the map's canvas; a long one (thousands of points) is stamped once onto an image that
+    // covers the view and a margin around it, and that image is copied on each redraw until
+    // the zoom, the markers or the view beyond the margin change.
+    _drawRun: function(run, bounds) {
+      var ctx = this._ctx, i, layer;
+      if (!run.length) { return; }
+      ctx.globalAlpha = 1;
+      if (run.length < 1000) {
+        for (i = 0; i < run.length; i++) {
+          layer = run[i];
+          if (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) { continue; }
+          if (!layer._empty()) { this._stamp(ctx, layer, layer._cordonKey); }
+        }
+        return;
+      }
+      var origin = this._map.getPixelOrigin(), view = this._bounds;
+      var key = [L.stamp(run[0]), run.length, this._cordonVersion, this._map.getZoom(),
+                 origin.x, origin.y].join('|');
+      var caches = this._runs || (this._runs = {}), got = caches[L.stamp(run[0])];
+      if (!got || got.key !== key || view.min.x < got.x || view.min.y < got.y ||
+          view.max.x > got.x + got.w || view.max.y > got.y + got.h) {
+        var size = view.getSize(), ratio = window.devicePixelRatio || 1;
+        var x = Math.floor(view.min.x - size.x * 0.6), y = Math.floor(view.min.y - size.y * 0.6);
+        var w = Math.ceil(size.x * 2.2), h = Math.ceil(size.y * 2.2);
+        var c = (got && got.canvas) || document.createElement('canvas');
+        c.width = Math.ceil(w * ratio); c.height = Math.ceil(h * ratio);  // also clears it
+        var cx = c.getContext('2d');
+        cx.scale(ratio, ratio); cx.translate(-x, -y);
+        for (i = 0; i < run.length; i++) {
+          var p = run[i]._point;
+          if (p.x > x - 20 && p.y > y - 20 && p.x < x + w + 20 && p.y < y + h + 20) {
+            this._stamp(cx, run[i], run[i]._cordonKey);
+          }
+        }
+        got = caches[L.stamp(run[0])] = {key: key, canvas: c, x: x, y: y, w: w, h: h};
+      }
+      ctx.drawImage(got.canvas, got.x, got.y, got.w, got.h);
+    },
     _draw: function() {
-      var bounds = this._redrawBounds, ctx = this._ctx, layer, k, p, sp;
+      var bounds = this._redrawBounds, ctx = this._ctx, layer, run = [];
       ctx.save();
       if (bounds) {
         var size = bounds.getSize();
@@ -105,19 +169,14 @@ _SCRIPT = """
       this._drawing = true;
       for (var order = this._drawFirst; order; order = order.next) {
         layer = order.layer;
-        if (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) { continue; }
-        k = this._dotKey(layer);
-        if (k === null) { layer._updatePath(); continue; }
-        if (layer._empty()) { continue; }
-        sp = this._sprite(layer, k);
-        p = layer._point;
-        ctx.globalAlpha = 1;
-        if (sp.ratio === 1) {  // whole pixels and no scaling: a plain copy, the fastest
-          ctx.drawImage(sp.canvas, Math.round(p.x - sp.half), Math.round(p.y - sp.half));
-        } else {
-          ctx.drawImage(sp.canvas, p.x - sp.half, p.y - sp.half, sp.size, sp.size);
+        if (this._dotKey(layer) !== null) { run.push(layer); continue; }
+        this._drawRun(run, bounds);
+        run = [];
+        if (!bounds || (layer._pxBounds && layer._pxBounds.intersects(bounds))) {
+          layer._updatePath();
         }
       }
+      this._drawRun(run, bounds);
       this._drawing = false;
       ctx.restore();
     }
