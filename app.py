@@ -27,12 +27,11 @@ from layers import draw
 from layers import report as reports
 from layers.draw import charts, onscreen, timesteps, userlayers
 from layers.draw import summary as summaries
-from layers.draw.labels import label_features
 from layers.draw.popups import md, safe_url
 from layers.draw.view import View, from_params
 from layers.io.errors import plain_words
 from layers.workspace import WorkspaceError
-from ui import gazetteers, new_workspace, proposals
+from ui import gazetteers, maplayers, new_workspace, proposals
 from ui import workspace as wsui
 
 HERE = Path(__file__).resolve().parent
@@ -127,14 +126,18 @@ def changed(key: str, day_a: str, day_b: str, _sc):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _summary(key: str, day: str, _sc) -> dict:
-    return layers.summarize(_sc, date.fromisoformat(day))
+def _summary(key: str, day: str, _on: str, _sc) -> dict:
+    """The summary of the epoch starting ``day``, worked out on ``_on`` (a day of it)."""
+    return layers.summarize(_sc, date.fromisoformat(_on))
 
 
 def summary(key: str, day: str, sc) -> dict:
-    """``layers.summarize`` on ``day``: worked out once per epoch (nothing in it but its date
-    changes within one, see ``epoch_day``), with the date it is asked for."""
-    return {**_summary(key, epoch_day(sc, date.fromisoformat(day)), sc), "date": day}
+    """``layers.summarize`` on ``day``: worked out once per summary epoch (nothing in it but
+    its date changes within one, see ``maplayers.layer_day``) on the state the page keeps for
+    ``day`` anyway, with the date it is asked for."""
+    on = date.fromisoformat(day)
+    return {**_summary(key, maplayers.layer_day(sc, "summary", on), epoch_day(sc, on), sc),
+            "date": day}
 
 
 @st.cache_data(show_spinner="Summarising the scenario over time…", max_entries=8)
@@ -150,16 +153,6 @@ def context(sc) -> draw.DrawContext:
     if key not in sc.cache:  # the scenario's own cache: built once per loaded scenario
         sc.cache[key] = draw.DrawContext.for_scenario(sc)
     return sc.cache[key]
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def layer_collection(key: str, day: str, layer: str, actors: tuple[str, ...] | None,
-                     compare: str | None, _sc) -> dict:
-    """One layer at ``day`` as a GeoJSON dict (display geometry), cached per layer so a
-    toggle only re-assembles cached pieces."""
-    moved = changed(key, compare, day, _sc) if layer == "changes" and compare else None
-    return draw.layer_features(state(key, day, _sc), context(_sc), [layer], actors=actors,
-                               changed=moved)[layer]
 
 
 # ------------------------------------------------------------------ URL ⇄ widgets
@@ -471,14 +464,16 @@ def apply_mention_edits(key: str) -> None:
     st.session_state["_editor_version"] = st.session_state.get("_editor_version", 0) + 1
 
 
-def user_collection(day: date) -> tuple[dict, list[str]]:
-    """The user's layers on ``day`` as one GeoJSON dict, and a line for each layer that cannot
-    be drawn; each layer is drawn once, then reused (a dated layer keeps only the features
-    valid on the day, see ``userlayers.DatedLayer``)."""
+def user_collection(day: date) -> tuple[draw.groups.Finished, list[str]]:
+    """The user's layers on ``day`` as one finished layer, and a line for each layer that
+    cannot be drawn; each layer is drawn once, then reused (a dated layer keeps only the
+    features valid on the day, see ``userlayers.DatedLayer``), and so is the finished JSON
+    while neither the layers nor (for dated ones) the day change."""
     cache = st.session_state.setdefault("_user_cols", {})
     timing = st.session_state.setdefault("_user_time", {})
     features: list[dict] = []
     problems: list[str] = []
+    parts: list[Any] = []
     for name, gdf in st.session_state.get("user_layers", {}).items():
         span = timing.get(name)
         if name not in cache or cache[name][0] is not gdf or cache[name][1] != span:
@@ -492,11 +487,20 @@ def user_collection(day: date) -> tuple[dict, list[str]]:
         drawn = cache[name][2]
         if isinstance(drawn, str):
             problems.append(drawn)
-        elif isinstance(drawn, userlayers.DatedLayer):
-            features += drawn.on(day)
         else:
-            features += drawn["features"]
-    return {"type": "FeatureCollection", "features": features}, problems
+            parts.append(drawn)
+    # 10,000 points take a quarter of a second to finish: done again only when needed.
+    dated = any(isinstance(d, userlayers.DatedLayer) for d in parts)
+    sig = (tuple(parts), day if dated else None)
+    memo = st.session_state.get("_user_finished")
+    if memo is None or len(memo[0][0]) != len(parts) or memo[0][1] != sig[1] or any(
+            a is not b for a, b in zip(memo[0][0], parts, strict=True)):
+        for d in parts:
+            features += d.on(day) if isinstance(d, userlayers.DatedLayer) else d["features"]
+        memo = (sig, draw.groups.finish_layer("user", {"type": "FeatureCollection",
+                                                         "features": features}))
+        st.session_state["_user_finished"] = memo
+    return memo[1], problems
 
 
 def kept_mentions() -> list[dict]:
@@ -921,9 +925,11 @@ def main() -> None:
     # changes the drawn state is the same, so moving within an epoch costs nothing.
     day = epoch_day(sc, view.date)
     compare = epoch_day(sc, view.compare) if view.compare else None
-    data = {k: layer_collection(key, day, k, tuple(actors_shown) if k == "control" else None,
-                                compare if k == "changes" else None, sc)
-            for k in view.layers if k not in ("mentions", "user")}
+    state_of = partial(state, key, day, sc)  # asked for only when a layer is drawn anew
+    data: dict[str, Any] = maplayers.state_layers(
+        key, sc, ctx, view.layers, view.date, day, actors=tuple(actors_shown),
+        compare=view.compare, compare_epoch=compare, state_of=state_of,
+        changed_of=partial(changed, key, _sc=sc))
     if "mentions" in view.layers:
         data["mentions"] = draw.groups.mention_features(kept_mentions())
     problems: list[str] = list(unread)
@@ -937,8 +943,8 @@ def main() -> None:
         data["search"] = draw.groups.mention_features(st.session_state["_found"],
                                                       icon="search")
     if not drawing:  # names by zoom; off while drawing (the clicks are points then)
-        data["labels"] = label_collection(key, day, tuple(view.layers),
-                                          tuple(actors_shown), sc)
+        data["labels"] = maplayers.labels(key, sc, ctx, view.layers, view.date,
+                                          tuple(actors_shown), state_of)
     spec = MapSpec(
         collections={k: data[k] for k in (*DRAW_ORDER, "search", "labels") if k in data},
         quiet=drawing, basemap=view.basemap, base_url=base_url,
@@ -1006,13 +1012,6 @@ def map_box(spec: MapSpec) -> None:
 
 #: Outside workspaces the map is a fragment: a pan or zoom reruns it alone.
 map_fragment = st.fragment(map_box)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def label_collection(key: str, day: str, shown: tuple[str, ...], actors: tuple[str, ...],
-                     _sc) -> dict:
-    """Names of sieges, corridors, crossings and units for the visible layers at ``day``."""
-    return label_features(state(key, day, _sc), context(_sc), shown, actors)
 
 
 def epoch_day(sc, day: date) -> str:

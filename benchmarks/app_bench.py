@@ -229,7 +229,8 @@ def browser(runs: int, events_path: Path) -> dict:
             p.get_by_role("tab", name="My layers").click()
             p.wait_for_timeout(1500)
             t = time.perf_counter()
-            p.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(
+            p.get_by_test_id("stFileUploader").filter(has_text="Layer file").locator(
+                "input[type=file]").set_input_files(
                 str(events_path))
             deadline = time.monotonic() + 120
             while frame.evaluate(COUNT_JS) < before + 10_000 and time.monotonic() < deadline:

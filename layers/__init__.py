@@ -6,6 +6,7 @@ Public API (docs/ARCHITECTURE.md)::
     load_scenario(name_or_path) -> Scenario      # validated; raises PackError
     scenario_info(name_or_path) -> dict          # manifest only: window, default date, view
     state_at(scenario, date) -> State
+    events_at(scenario, date) -> GeoDataFrame    # the events layer alone
     changes(scenario, date_a, date_b) -> Changes
     change_dates(scenario) -> list[date]         # dates on which any record starts or ends
     summarize(scenario, date) -> dict
@@ -31,6 +32,7 @@ _LAZY = {
     "validate_pack": "layers.pack",
     "Scenario": "layers.model",
     "state_at": "layers.timeline",
+    "events_at": "layers.timeline",
     "changes": "layers.timeline",
     "change_dates": "layers.timeline",
     "State": "layers.timeline",

@@ -15,7 +15,7 @@ import shapely
 
 from .analysis.sieges import population_range
 from .model import Scenario
-from .timeline import state_at
+from .timeline import shared_state
 
 _ENC = {"yes": True, "no": False, "unknown": "unknown", "": None}
 
@@ -41,7 +41,7 @@ def summarize(sc: Scenario, day: date | str) -> dict[str, Any]:
     contested or unknown ground; ``corridors[].cut_at`` lists the units where the route crosses
     hostile-held ground, each with a ``[lon, lat]`` point on the cut stretch.
     """
-    st = state_at(sc, day)
+    st = shared_state(sc, day)  # read only here: no copy
     zones = [{
         "id": z.id, "actor": z.actor or None, "actor_name": z.actor_name or None,
         "status": z.status, "area_km2": z.area_km2,
@@ -53,14 +53,17 @@ def summarize(sc: Scenario, day: date | str) -> dict[str, Any]:
         "confidence": z.confidence, "sources": _split(z.sources),
     } for z in st.zones.itertuples()]
 
+    # plain arrays: filtering the GeoDataFrame once per actor cost more than the rest
+    z_actor = st.zones["actor"].to_numpy()
+    z_status = st.zones["status"].to_numpy()
+    z_area = st.zones["area_km2"].to_numpy(dtype=float)
     actors = []
     for a in sc.actors.values():
-        held = st.zones[(st.zones["actor"] == a.id) & (st.zones["status"] == "controlled")]
+        held = (z_actor == a.id) & (z_status == "controlled")
         actors.append({"id": a.id, "name": a.name, "colour": a.colour,
-                       "area_km2": round(float(held["area_km2"].sum()), 3),
-                       "zones": len(held)})
-    other = {s: round(float(st.zones.loc[st.zones["status"] == s, "area_km2"].sum()), 3)
-             for s in ("contested", "unknown")}
+                       "area_km2": round(float(z_area[held].sum()), 3),
+                       "zones": int(held.sum())})
+    other = {s: round(float(z_area[z_status == s].sum()), 3) for s in ("contested", "unknown")}
 
     cuts_by = {}
     for c, g in zip(st.cuts.itertuples(), st.cuts.geometry, strict=True):

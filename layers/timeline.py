@@ -293,6 +293,12 @@ def state_at(sc: Scenario, day: date | str, as_known_on=None) -> State:
     """
     if as_known_on is not None and sc.workspace is not None:
         sc = sc.workspace.scenario(as_known_on=as_known_on)
+    return shared_state(sc, day).copy()
+
+
+def shared_state(sc: Scenario, day: date | str) -> State:
+    """The cached :class:`State` of ``sc`` at ``day`` itself, not a copy: for readers that
+    change nothing in it (a copy of every layer costs about as much as reading it)."""
     day = _as_date(day)
     with _LOCK:  # the page may rerun in several threads at once
         cache: OrderedDict = sc.cache.setdefault("states", OrderedDict())
@@ -305,7 +311,7 @@ def state_at(sc: Scenario, day: date | str, as_known_on=None) -> State:
             cache[day] = st
             while len(cache) > _STATE_CACHE_SIZE:
                 cache.popitem(last=False)
-    return st.copy()
+    return st
 
 
 def _gdf(rows: list[dict], geoms: list, columns: list[str]) -> gpd.GeoDataFrame:
@@ -483,7 +489,12 @@ def _build_state(sc: Scenario, day: date) -> State:
     corridor_gdf = _gdf(rows, geoms, CORRIDOR_COLUMNS)
     cut_gdf = _gdf(cut_rows, cut_geoms, CUT_COLUMNS)
 
-    # events up to and including the date
+    return State(sc.id, day, control, zone_gdf, siege_gdf, corridor_gdf, crossing_gdf,
+                 _events(sc, prep, day), cut_gdf)
+
+
+def _events(sc: Scenario, prep: _Prepared, day: date) -> gpd.GeoDataFrame:
+    """The events layer at ``day``: events up to and including the date."""
     rows, geoms = [], []
     start = sc.manifest.start
     for e in sc.events:
@@ -496,10 +507,17 @@ def _build_state(sc: Scenario, day: date) -> State:
                      "days_before": (day - e.date).days, "confidence": e.confidence,
                      "sources": ";".join(e.sources), "source_refs": prep.refs_for(sc, e.sources)})
         geoms.append(sc.geometries.get(e.place))
-    event_gdf = _gdf(rows, geoms, EVENT_COLUMNS)
+    return _gdf(rows, geoms, EVENT_COLUMNS)
 
-    return State(sc.id, day, control, zone_gdf, siege_gdf, corridor_gdf, crossing_gdf,
-                 event_gdf, cut_gdf)
+
+def events_at(sc: Scenario, day: date | str) -> gpd.GeoDataFrame:
+    """The events layer of ``state_at(sc, day)`` alone (a new frame), without working out the
+    rest of the state: for a page whose other layers are already drawn for that date's
+    epoch (see ``layers.draw.timesteps.layer_bounds``)."""
+    day = _as_date(day)
+    with _LOCK:
+        st = sc.cache.get("states", {}).get(day)
+    return st.events.copy() if st is not None else _events(sc, prepared(sc), day)
 
 
 def change_dates(sc: Scenario) -> list[date]:

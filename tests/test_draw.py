@@ -555,3 +555,28 @@ def test_basemap_has_syrias_neighbours_named_and_escaped():
     assert len(outlines["features"]) == len(labels["features"])
     doc = basemap_json()
     assert "<" not in doc and json.loads(doc)["countries"]["features"]
+
+
+def test_basemap_file_is_found_again_and_rebuilt_when_its_data_changes(tmp_path, monkeypatch):
+    import shutil
+
+    from layers.draw import basemap
+
+    neighbours = tmp_path / "neighbours.geojson"
+    shutil.copy(basemap.NEIGHBOURS, neighbours)
+    monkeypatch.setattr(basemap, "NEIGHBOURS", neighbours)
+    basemap.neighbour_collections.cache_clear()
+    static = tmp_path / "static"
+    first = basemap.write_basemap(static)
+    built = []
+    monkeypatch.setattr(basemap, "basemap_json",
+                        lambda real=basemap.basemap_json: built.append(1) or real())
+    assert basemap.write_basemap(static) == first and not built  # a restart: not built again
+    doc = json.loads(neighbours.read_text(encoding="utf-8"))
+    doc["features"] = doc["features"][:1]
+    neighbours.write_text(json.dumps(doc), encoding="utf-8")
+    basemap.neighbour_collections.cache_clear()
+    second = basemap.write_basemap(static)
+    assert built and second != first
+    assert (static / "basemap" / second.rsplit("/", 1)[1]).is_file()
+    basemap.neighbour_collections.cache_clear()

@@ -113,22 +113,52 @@ def basemap_json() -> str:
         "country_labels": country_labels}))
 
 
+def _inputs_digest() -> str:
+    """A digest of what the basemap is made from: the place files and the neighbours file
+    (path, size, modification time) and the source of the modules that draw it."""
+    from geo import places
+
+    here = Path(__file__).resolve().parent
+    files = [places.DATA_DIR / places.UNITS_FILE, places.DATA_DIR / places.GOVERNORATES_FILE,
+             places.DATA_DIR / places.NAMED_PLACES_FILE, NEIGHBOURS]
+    h = hashlib.sha256()
+    for f in files:
+        try:
+            stat = f.stat()
+            h.update(f"{f}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+        except OSError:
+            h.update(f"{f}|missing\n".encode())
+    for name in ("basemap.py", "style.py", "groups.py", "labels.py", "popups.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def write_basemap(static_dir: str | Path) -> str:
     """Write the basemap under ``static_dir/basemap/`` (named by its content, so a browser may
     keep it) unless it is there; returns its URL under Streamlit's static route.
 
     The page's map fetches it once, instead of carrying 100 kB of outlines in the map's own
-    script, which every run would render again.
+    script, which every run would render again. A note named by a digest of the basemap's
+    inputs (:func:`_inputs_digest`) gives the file's name, so a server starting again with the
+    same data and code does not build the basemap (a few tenths of a second) to find it.
     """
+    folder = Path(static_dir) / "basemap"
+    note = folder / f"inputs-{_inputs_digest()}.txt"
+    try:
+        known = note.read_text(encoding="utf-8").strip()
+        if re.fullmatch(r"base-[0-9a-f]{16}\.json", known) and (folder / known).is_file():
+            return f"{STATIC_ROOT}/basemap/{known}"
+    except OSError:
+        pass
     text = basemap_json()
     name = f"base-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.json"
-    folder = Path(static_dir) / "basemap"
     target = folder / name
-    if not target.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)  # atomic: a reader sees the old state or the whole file
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, body in ((target, text), (note, name)):
+        if path is note or not target.is_file():
+            tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+            tmp.write_text(body, encoding="utf-8")
+            os.replace(tmp, path)  # atomic: a reader sees the old state or the whole file
     return f"{STATIC_ROOT}/basemap/{name}"
 
 

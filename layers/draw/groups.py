@@ -13,7 +13,6 @@ rounded to about a metre; analysis and exports use the full geometry elsewhere.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -263,13 +262,22 @@ def _feature(geom: Any, style: dict, tip: str = "", pop: dict | None = None,
 
 
 def _rows(frame: Any) -> list[tuple[Any, Any]]:
-    """(row, geometry) pairs of a GeoDataFrame with non-empty geometry."""
+    """(row, geometry) pairs of a GeoDataFrame with non-empty geometry.
+
+    Rows are plain dicts of Python values, read column by column (``DataFrame.to_dict``
+    after ``drop`` costs several times more, and this runs for every layer of every date).
+    """
     if frame is None or len(frame) == 0:
         return []
     geoms = frame.geometry.values
-    keep = ~(shapely.is_missing(np.asarray(geoms)) | shapely.is_empty(np.asarray(geoms)))
-    records = frame.drop(columns=frame.geometry.name).to_dict("records")
-    return [(row, g) for row, g, k in zip(records, geoms, keep, strict=True) if k]
+    arr = np.asarray(geoms)
+    keep = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    name = frame.geometry.name
+    cols = [c for c in frame.columns if c != name]
+    values = [frame[c].tolist() for c in cols]
+    return [(dict(zip(cols, vals, strict=True)), g)
+            for vals, g, k in zip(zip(*values, strict=True) if cols else [()] * len(arr),
+                                  arr, keep, strict=True) if k]
 
 
 def _collection(features: list[dict]) -> dict:
@@ -661,25 +669,58 @@ class GeoJsonLayer(MacroElement):
             figure.script.add_child(_Raw(self.script()), name=self.get_name())
 
 
-#: Finished layers by collection identity (cached collections come back as the same object on
-#: every run, so their JSON is written once); the collection is kept so its id stays its own.
-_FINISHED: OrderedDict[int, tuple[Any, bool, str, str]] = OrderedDict()
-_FINISHED_MAX = 256
+@dataclass(frozen=True)
+class Finished:
+    """A layer ready for the page: its GeoJSON as script-safe JSON text, its Leaflet options
+    (interactive, and ``quiet``: no tooltips, popups or clicks) and the legend keys of what it
+    draws (see :func:`legend_keys`).
+
+    Plain strings, so a finished layer can be cached (``st.cache_data``) and reused by every run,
+    date and session that shows the same content; the folium objects are built anew each run.
+    """
+
+    data: str
+    options: str
+    quiet_options: str
+    keys: frozenset[str]
+    features: int
 
 
-def finish(collection: Mapping[str, Any], *, quiet: bool = False) -> tuple[str, str]:
-    """(data JSON, options JS) of a layer drawn from ``collection``.
+def legend_keys(layer: str, collection: Mapping[str, Any]) -> set[str]:
+    """Legend keys of what ``collection`` draws: ``layer`` when it has features, each feature's
+    legend key (``control:<actor>``, ``corridor:<status>``, …) and symbol, ``siege:area`` for
+    a siege drawn as an area, and ``user:point``/``user:area``/``place`` for user layers."""
+    feats = collection.get("features") or []
+    keys: set[str] = {layer} if feats else set()
+    for f in feats:
+        props = f.get("properties") or {}
+        for name in (LEGEND_KEY, "_icon"):
+            if props.get(name):
+                keys.add(str(props[name]))
+        if layer == "sieges" and not props.get("_icon"):
+            keys.add("siege:area")
+        if layer == "user":
+            kind = (f.get("geometry") or {}).get("type", "")
+            keys.add("user:point" if kind == "Point" and not props.get("_icon")
+                     else "user:area" if kind != "Point" else "place")
+    return keys
+
+
+def finish_layer(layer: str, collection: Mapping[str, Any]) -> Finished:
+    """``collection`` (a FeatureCollection dict) as a :class:`Finished` layer.
 
     When every feature has the same style it is sent once, as the layer's style (and the
     circle-marker options for points), instead of once per feature. Every string goes through
     :func:`~layers.draw.popups.inert` first (braces as entities), as everything handed to
-    folium does.
+    folium does. Features without a ``layer`` property get ``layer`` (the page and its tests
+    tell layers apart by it).
     """
-    hit = _FINISHED.get(id(collection))
-    if hit is not None and hit[0] is collection and hit[1] == quiet:
-        _FINISHED.move_to_end(id(collection))
-        return hit[2], hit[3]
-    data = inert(dict(collection))
+    if not isinstance(collection, Mapping):
+        raise TypeError(f"a FeatureCollection dict is needed, not {type(collection).__name__}")
+    feats = [f if "layer" in (f.get("properties") or {}) else
+             {**f, "properties": {**(f.get("properties") or {}), "layer": layer}}
+             for f in collection.get("features") or []]
+    data = inert({**collection, "features": feats})
     feats = data["features"]
     first = feats[0]["properties"].get("style") if feats else None
     marker: dict[str, Any] = {"radius": 4, "fill": True}
@@ -692,26 +733,23 @@ def finish(collection: Mapping[str, Any], *, quiet: bool = False) -> tuple[str, 
         options.append("style: " + script_json(first))
     else:
         options.append("style: function(f) { return (f.properties || {}).style; }")
-    if quiet:
-        marker["interactive"] = False
-        options.append("interactive: false")
+    quiet = [*options, "interactive: false",
+             "pointToLayer: " + point_to_layer({**marker, "interactive": False})]
     options.append("pointToLayer: " + point_to_layer(marker))
-    out = (script_json(data), "{" + ", ".join(options) + "}")
-    _FINISHED[id(collection)] = (collection, quiet, *out)
-    while len(_FINISHED) > _FINISHED_MAX:
-        _FINISHED.popitem(last=False)
-    return out
+    return Finished(script_json(data), "{" + ", ".join(options) + "}",
+                    "{" + ", ".join(quiet) + "}", frozenset(legend_keys(layer, collection)),
+                    len(feats))
 
 
-def geojson_layer(collection: Mapping[str, Any], name: str, *, interactive: bool = True
-                  ) -> GeoJsonLayer:
+def geojson_layer(collection: Mapping[str, Any] | Finished, name: str, *,
+                  interactive: bool = True) -> GeoJsonLayer:
     """One GeoJSON layer drawing each feature with its own ``style``, tooltip and popup.
 
     Parameters
     ----------
     collection
         A GeoJSON FeatureCollection (a dict: a string would be read by folium as a file name
-        or URL).
+        or URL), or a layer already finished (:func:`finish_layer`).
     name
         The layer's name.
     interactive
@@ -722,27 +760,26 @@ def geojson_layer(collection: Mapping[str, Any], name: str, *, interactive: bool
     GeoJsonLayer
         The layer, not yet added to a map or group.
     """
-    if not isinstance(collection, Mapping):
-        raise TypeError(f"a FeatureCollection dict is needed, not {type(collection).__name__}")
-    data_json, options = finish(collection, quiet=not interactive)
-    return GeoJsonLayer(data_json, inert(name), options)
+    done = collection if isinstance(collection, Finished) else finish_layer(name, collection)
+    return GeoJsonLayer(done.data, inert(name),
+                        done.options if interactive else done.quiet_options)
 
 
-def build_groups(collections: Mapping[str, dict], *, quiet: bool = False
-                 ) -> list[folium.FeatureGroup]:
-    """Wrap each non-empty collection in a named FeatureGroup (for ``feature_group_to_add``).
+def build_groups(collections: Mapping[str, Mapping[str, Any] | Finished], *,
+                 quiet: bool = False) -> list[folium.FeatureGroup]:
+    """Wrap each non-empty layer in a named FeatureGroup (for ``feature_group_to_add``).
 
+    ``collections`` maps layer keys to FeatureCollection dicts or :class:`Finished` layers.
     ``quiet``: no tooltips, popups or clicks on any feature (while the user draws on the map,
     a click is a point, not a question about what lies under it).
     """
     groups = []
     for key, collection in collections.items():
-        if not collection["features"]:
+        done = collection if isinstance(collection, Finished) else finish_layer(key, collection)
+        if not done.features:
             continue
-        for f in collection["features"]:
-            f["properties"].setdefault("layer", key)
-        group = folium.FeatureGroup(name=escape(LAYER_LABELS.get(key, key)))
-        geojson_layer(collection, LAYER_LABELS.get(key, key), interactive=not quiet
-                      ).add_to(group)
+        label = LAYER_LABELS.get(key, key)
+        group = folium.FeatureGroup(name=escape(label))
+        geojson_layer(done, label, interactive=not quiet).add_to(group)
         groups.append(group)
     return groups

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import icons
 from . import style as st
-from .groups import CONTESTED, LEGEND_KEY, UNKNOWN, DrawContext
+from .groups import CONTESTED, UNKNOWN, DrawContext, Finished, legend_keys
 from .popups import escape
 
 _W, _H = 30, 16
@@ -83,28 +83,18 @@ def icon_swatch(svg: str) -> str:
                 + svg.split(">", 1)[1].rsplit("</svg>", 1)[0] + "</g>")
 
 
-def drawn_keys(collections: Mapping[str, Mapping[str, Any]]) -> set[str]:
-    """Legend keys of what the collections draw: ``<layer>`` for every non-empty layer, plus
-    each feature's legend key (``control:<actor>``, ``corridor:<status>``, …) and symbol."""
+def drawn_keys(collections: Mapping[str, Mapping[str, Any] | Finished]) -> set[str]:
+    """Legend keys of what the layers draw (FeatureCollection dicts or finished layers): see
+    :func:`~layers.draw.groups.legend_keys`."""
     keys: set[str] = set()
     for layer, collection in collections.items():
-        feats = collection.get("features") or []
-        if feats:
-            keys.add(layer)
-        for f in feats:
-            props = f.get("properties") or {}
-            for name in (LEGEND_KEY, "_icon"):
-                if props.get(name):
-                    keys.add(str(props[name]))
-            if layer == "user":
-                kind = (f.get("geometry") or {}).get("type", "")
-                keys.add("user:point" if kind == "Point" and not props.get("_icon")
-                         else "user:area" if kind != "Point" else "place")
+        keys |= (collection.keys if isinstance(collection, Finished)
+                 else legend_keys(layer, collection))
     return keys
 
 
 def legend_entries(
-    ctx: DrawContext, layers: Iterable[str] | Mapping[str, Mapping[str, Any]],
+    ctx: DrawContext, layers: Iterable[str] | Mapping[str, Mapping[str, Any] | Finished],
     actors: Iterable[str] | None = None, present: Iterable[str] | None = None,
 ) -> list[tuple[str, str]]:
     """(swatch HTML, escaped label) pairs for what is on the map.
@@ -114,8 +104,9 @@ def legend_entries(
     ctx
         Actor names and colours.
     layers
-        Either the drawn collections (layer key → FeatureCollection): the legend then lists
-        exactly what they hold; or visible layer keys: every entry those layers can have.
+        Either the drawn layers (layer key → FeatureCollection or finished layer): the legend
+        then lists exactly what they hold; or visible layer keys: every entry those layers
+        can have.
     actors
         Control toggles that are on (``None``: all).
     present
@@ -145,8 +136,7 @@ def legend_entries(
         out.append((outline_swatch(st.CHANGED_CASING_STYLE, st.CHANGED_STYLE),
                     "Changed hands since the comparison date"))
     if "sieges" in names:
-        if has("siege") and (drawn is None or any(
-                not f["properties"].get("_icon") for f in layers["sieges"]["features"])):
+        if has("siege") and (drawn is None or "siege:area" in drawn):
             out.append((area_swatch(st.SIEGE_STYLE), "Besieged area"))
         if drawn is not None and "siege-point" in drawn:
             out.append((icon_swatch(icons.SIEGE_POINT_ICON), "Besieged place"))

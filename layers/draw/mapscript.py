@@ -10,6 +10,10 @@ from our own server; the layers added later call ``window.CORDON`` to draw their
 - Labels carry the zoom from which they show (``_lz``) and a priority (``_lp``, lower first).
   After each zoom, pan or redraw, labels below their zoom are hidden, then the rest are placed
   in priority order and any label that would overlap one already placed is hidden.
+- Vector layers are drawn by ``CORDON.Canvas``: Leaflet's canvas renderer, with circle markers
+  stamped from an image drawn once per style, and a long run of markers (a layer of thousands
+  of points) stamped once onto an image with a margin around the view that is copied while
+  the map pans (large point layers stay smooth to pan and zoom).
 - A tile layer whose tiles fail to load (no internet, blocked host) shows a note on the map
   instead of failing silently.
 
@@ -21,6 +25,7 @@ branca, like everything folium renders).
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 import folium
 from branca.element import MacroElement
@@ -53,13 +58,140 @@ _SCRIPT = """
   var map = {{ this._parent.get_name() }};
   var C = window.CORDON = window.CORDON || {};
   C.icons = __ICONS__;
+  // The map's vector renderer: Leaflet's canvas, except that a circle marker (no dashes) is
+  // stamped from a small image drawn once per style, instead of being rasterised as a path
+  // each time: a layer of 10,000 points then redraws in milliseconds when the map moves.
+  // Each marker is still its own Leaflet layer: popups, clicks and hovering work as before.
+  C.Canvas = L.Canvas.extend({
+    _dotKey: function(layer) {
+      if (layer._cordonKey !== undefined) { return layer._cordonKey; }
+      var o = layer.options, key = null;
+      if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle) && !o.dashArray) {
+        key = [Math.max(Math.round(layer._radius), 1), o.fill, o.fillColor || o.color,
+               o.fillOpacity, o.stroke, o.weight, o.color, o.opacity].join('|');
+      }
+      layer._cordonKey = key;
+      return key;
+    },
+    _updateStyle: function(layer) {
+      delete layer._cordonKey;
+      this._cordonVersion = (this._cordonVersion || 0) + 1;
+      L.Canvas.prototype._updateStyle.call(this, layer);
+    },
+    _sprite: function(layer, key) {
+      var cache = this._sprites || (this._sprites = {});
+      if (cache[key]) { return cache[key]; }
+      var o = layer.options, r = Math.max(Math.round(layer._radius), 1);
+      var w = o.stroke && o.weight ? o.weight : 0, size = 2 * Math.ceil(r + w / 2 + 1);
+      var ratio = window.devicePixelRatio || 1, c = document.createElement('canvas');
+      c.width = c.height = Math.ceil(size * ratio);
+      var x = c.getContext('2d');
+      x.scale(ratio, ratio);
+      x.beginPath(); x.arc(size / 2, size / 2, r, 0, Math.PI * 2, false);
+      if (o.fill) {
+        x.globalAlpha = o.fillOpacity; x.fillStyle = o.fillColor || o.color; x.fill();
+      }
+      if (o.stroke && o.weight !== 0) {
+        x.globalAlpha = o.opacity; x.lineWidth = o.weight; x.strokeStyle = o.color;
+        x.stroke();
+      }
+      cache[key] = {canvas: c, half: size / 2, size: size, ratio: ratio};
+      return cache[key];
+    },
+    // Anything that moves or restyles a marker, or adds or removes one, ends the cached
+    // drawings of long runs of markers (see _drawRun).
+    _initPath: function(layer) {
+      this._cordonVersion = (this._cordonVersion || 0) + 1;
+      L.Canvas.prototype._initPath.call(this, layer);
+    },
+    _removePath: function(layer) {
+      this._cordonVersion = (this._cordonVersion || 0) + 1;
+      L.Canvas.prototype._removePath.call(this, layer);
+    },
+    _updatePath: function(layer) {
+      this._cordonVersion = (this._cordonVersion || 0) + 1;
+      L.Canvas.prototype._updatePath.call(this, layer);
+    },
+    _stamp: function(ctx, layer, key) {
+      var sp = this._sprite(layer, key), p = layer._point;
+      if (sp.ratio === 1) {  // whole pixels and no scaling: a plain copy, the fastest
+        ctx.drawImage(sp.canvas, Math.round(p.x - sp.half), Math.round(p.y - sp.half));
+      } else {
+        ctx.drawImage(sp.canvas, p.x - sp.half, p.y - sp.half, sp.size, sp.size);
+      }
+    },
+    // A run of markers next to each other in the drawing order: a short run is stamped onto
+    // the map's canvas; a long one (thousands of points) is stamped once onto an image that
+    // covers the view and a margin around it, and that image is copied on each redraw until
+    // the zoom, the markers or the view beyond the margin change.
+    _drawRun: function(run, bounds) {
+      var ctx = this._ctx, i, layer;
+      if (!run.length) { return; }
+      ctx.globalAlpha = 1;
+      if (run.length < 1000) {
+        for (i = 0; i < run.length; i++) {
+          layer = run[i];
+          if (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) { continue; }
+          if (!layer._empty()) { this._stamp(ctx, layer, layer._cordonKey); }
+        }
+        return;
+      }
+      var origin = this._map.getPixelOrigin(), view = this._bounds;
+      var key = [L.stamp(run[0]), run.length, this._cordonVersion, this._map.getZoom(),
+                 origin.x, origin.y].join('|');
+      var caches = this._runs || (this._runs = {}), got = caches[L.stamp(run[0])];
+      if (!got || got.key !== key || view.min.x < got.x || view.min.y < got.y ||
+          view.max.x > got.x + got.w || view.max.y > got.y + got.h) {
+        var size = view.getSize(), ratio = window.devicePixelRatio || 1;
+        var x = Math.floor(view.min.x - size.x * 0.6), y = Math.floor(view.min.y - size.y * 0.6);
+        var w = Math.ceil(size.x * 2.2), h = Math.ceil(size.y * 2.2);
+        var c = (got && got.canvas) || document.createElement('canvas');
+        c.width = Math.ceil(w * ratio); c.height = Math.ceil(h * ratio);  // also clears it
+        var cx = c.getContext('2d');
+        cx.scale(ratio, ratio); cx.translate(-x, -y);
+        for (i = 0; i < run.length; i++) {
+          var p = run[i]._point;
+          if (p.x > x - 20 && p.y > y - 20 && p.x < x + w + 20 && p.y < y + h + 20) {
+            this._stamp(cx, run[i], run[i]._cordonKey);
+          }
+        }
+        got = caches[L.stamp(run[0])] = {key: key, canvas: c, x: x, y: y, w: w, h: h};
+      }
+      ctx.drawImage(got.canvas, got.x, got.y, got.w, got.h);
+    },
+    _draw: function() {
+      var bounds = this._redrawBounds, ctx = this._ctx, layer, run = [];
+      ctx.save();
+      if (bounds) {
+        var size = bounds.getSize();
+        ctx.beginPath(); ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y); ctx.clip();
+      }
+      this._drawing = true;
+      for (var order = this._drawFirst; order; order = order.next) {
+        layer = order.layer;
+        if (this._dotKey(layer) !== null) { run.push(layer); continue; }
+        this._drawRun(run, bounds);
+        run = [];
+        if (!bounds || (layer._pxBounds && layer._pxBounds.intersects(bounds))) {
+          layer._updatePath();
+        }
+      }
+      this._drawRun(run, bounds);
+      this._drawing = false;
+      ctx.restore();
+    }
+  });
+  if (!map.options.renderer && !map._renderer) {
+    map.options.renderer = new C.Canvas({padding: 0.1});
+  }
   C.point = function(f, ll, opts) {
     var p = (f && f.properties) || {};
     var quiet = opts && opts.interactive === false;
     if (p._label !== undefined) {
       var kind = String(p._lk || 'place').replace(/[^a-z-]/g, '');
+      // Born hidden: a label shows once placed, so two never overlap even for a moment.
       var m = L.marker(ll, {interactive: false, keyboard: false, icon: L.divIcon({
-        className: 'cordon-label cordon-label-' + kind, iconSize: [0, 0],
+        className: 'cordon-label cordon-off cordon-label-' + kind, iconSize: [0, 0],
         html: '<span>' + p._label + '</span>'})});
       m._cordonLabel = {zoom: Number(p._lz) || 0, prio: Number(p._lp) || 9};
       m.on('add', function() { if (this._icon) { this._icon._cordonMarker = this; } });
@@ -84,12 +216,19 @@ _SCRIPT = """
       if (l && l._cordonLabel && l._icon) { labels.push(l); }
     }
     labels.sort(function(a, b) { return a._cordonLabel.prio - b._cordonLabel.prio; });
+    // Every label that may show is shown, then all are measured, then placed: one layout for
+    // the lot instead of one forced layout per label.
+    var eligible = labels.filter(function(l) { return zoom >= l._cordonLabel.zoom; });
+    eligible.forEach(function(l) { l._icon.classList.remove('cordon-off'); });
+    eligible.forEach(function(l) {
+      var span = l._icon.firstChild;
+      l._cordonLabel.size = span ? [span.offsetWidth, span.offsetHeight] : [0, 0];
+    });
     labels.forEach(function(l) {
       var el = l._icon, show = zoom >= l._cordonLabel.zoom, box = null;
       if (show) {
         var pt = map.latLngToContainerPoint(l.getLatLng());
-        el.classList.remove('cordon-off');
-        var span = el.firstChild, w = span ? span.offsetWidth : 0, h = span ? span.offsetHeight : 0;
+        var w = l._cordonLabel.size[0], h = l._cordonLabel.size[1];
         var left = el.classList.contains('cordon-label-crossing') ? pt.x + 8 : pt.x - w / 2;
         box = [left - 2, pt.y - h / 2 - 1, left + w + 2, pt.y + h / 2 + 1];
         if (box[2] < 0 || box[0] > size.x || box[3] < 0 || box[1] > size.y) { box = null; }
@@ -138,14 +277,20 @@ _SCRIPT = """
 """
 
 
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    """The script's template, compiled once per process (a few ms that every run paid)."""
+    # Icons are our own constants (no braces); JSON puts them in the script as strings.
+    return Template(_SCRIPT.replace("__ICONS__", json.dumps(icon_table())))
+
+
 class MapScript(MacroElement):
     """The script above as an element of the map (add it once, with :func:`add_map_script`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._name = "CordonMapScript"
-        # Icons are our own constants (no braces); JSON puts them in the script as strings.
-        self._template = Template(_SCRIPT.replace("__ICONS__", json.dumps(icon_table())))
+        self._template = _template()
 
 
 def add_map_script(m: folium.Map) -> folium.Map:

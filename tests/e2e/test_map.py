@@ -76,6 +76,18 @@ def open_app(watched, server, query: str = ""):
     return page, frame
 
 
+def open_with_layer(watched, server, path: Path, features: list[dict]):
+    """Open the page and upload ``features`` (written to ``path``) as a layer."""
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    page, frame = open_app(watched, server)
+    page.get_by_role("tab", name="My layers").click()
+    wait_idle(page)
+    page.get_by_test_id("stFileUploader").filter(has_text="Layer file").locator(
+        "input[type=file]").set_input_files(str(path))
+    wait_idle(page)
+    return page, frame
+
+
 def test_map_renders_scenario_offline(watched, server):
     page, frame = open_app(watched, server)
     got = counts(frame, "control")
@@ -225,14 +237,7 @@ def test_injection_payloads_run_nothing(watched, server, tmp_path):
                                 "url": "javascript:alert(1)", "note": p,
                                 p: f"column named {i}"}}  # column names are data too
                 for i, p in enumerate(PAYLOAD_NAMES)]
-    upload = tmp_path / "payloads.geojson"
-    upload.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
-    page, frame = open_app(watched, server)
-    page.get_by_role("tab", name="My layers").click()
-    wait_idle(page)
-    page.get_by_test_id("stFileUploader").filter(has_text="Layer file").locator(
-        "input[type=file]").set_input_files(str(upload))
-    wait_idle(page)
+    page, frame = open_with_layer(watched, server, tmp_path / "payloads.geojson", features)
     got = counts(frame, "user")
     assert got["user"] == len(PAYLOAD_NAMES) and got.get("control", 0) > 0
     # Open every popup and tooltip: their HTML is where payloads would fire.
@@ -270,3 +275,46 @@ def test_online_tiles_are_opt_in_with_attribution(watched, server):
     assert "OpenStreetMap contributors" in attribution
     assert frame.evaluate("() => window.__same_map === true"), "the map was reloaded"
     assert "basemap=osm" in page.url
+
+
+def test_thousands_of_points_are_drawn_and_each_opens_its_popup(watched, server, tmp_path):
+    # 3,000 points in a block, and one set apart: past the size from which the map stamps a
+    # layer's points once onto an image it copies while panning (mapscript._drawRun).
+    feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [
+        37.10 + (i % 60) * 0.001, 36.20 + (i // 60) * 0.001]},
+        "properties": {"name": f"dot {i}"}} for i in range(3000)]
+    feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [37.20, 36.16]},
+                  "properties": {"name": "the lone dot"}})
+    page, frame = open_with_layer(watched, server, tmp_path / "many.geojson", feats)
+    deadline = time.monotonic() + 30
+    while counts(frame).get("user", 0) < len(feats) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert counts(frame)["user"] == len(feats)  # each point is its own map layer
+    where = """() => { let lone = null;
+      window.map.eachLayer(l => { const f = l.feature && l.feature.properties;
+        if (f && f.layer === 'user' && String((f._pop || {}).t).includes('lone')) lone = l; });
+      window.map.setView(lone.getLatLng(), window.map.getZoom(), {animate: false});
+      const p = window.map.latLngToContainerPoint(lone.getLatLng());
+      return [p.x, p.y]; }"""
+    x, y = frame.evaluate(where)
+    for _ in range(2):  # drawn where it is, also after a pan (the copied image moves with it)
+        page.wait_for_timeout(500)
+        painted = frame.evaluate("""([x, y]) => [...document.querySelectorAll(
+            '.leaflet-overlay-pane canvas')].some(c => { const r = c.getBoundingClientRect();
+            const d = c.getContext('2d').getImageData(Math.round(x - r.left + window.map
+              .getContainer().getBoundingClientRect().left), Math.round(y - r.top + window.map
+              .getContainer().getBoundingClientRect().top), 1, 1).data;
+            return d[0] > 200 && d[1] > 200 && d[2] > 200 && d[3] > 200; })""", [x, y])
+        assert painted, "the point's white fill is not on the canvas"
+        frame.evaluate("() => { window.map.panBy([120, 80], {animate: false}); }")
+        x, y = x - 120, y - 80
+    wait_idle(page)  # the pan's rerun is over
+    # Leaflet finds the point under the click on its canvas and opens its popup.
+    ox, oy = frame.evaluate("""([x, y]) => { const r = window.map.getContainer()
+        .getBoundingClientRect(), c = document.querySelector('.leaflet-overlay-pane canvas')
+        .getBoundingClientRect(); return [x + r.left - c.left, y + r.top - c.top]; }""", [x, y])
+    frame.locator(".leaflet-overlay-pane canvas").first.click(position={"x": ox, "y": oy})
+    page.wait_for_timeout(500)
+    shown = frame.evaluate("() => (document.querySelector('.leaflet-popup-content') || {})"
+                           ".textContent")
+    assert shown and "the lone dot" in shown
