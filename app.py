@@ -32,7 +32,7 @@ from layers.draw.popups import md, safe_url
 from layers.draw.view import View, from_params
 from layers.io.errors import plain_words
 from layers.workspace import WorkspaceError
-from ui import gazetteers, new_workspace, proposals
+from ui import gazetteers, new_workspace, proposals, viewurl
 from ui import workspace as wsui
 
 HERE = Path(__file__).resolve().parent
@@ -871,9 +871,7 @@ def main() -> None:
         st.sidebar.warning(md(store_problem))
     place_search(sc)
     unread = load_chosen_layers()
-    params = view.to_params()
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+    viewurl.show(view)
 
     with head:
         st.caption(md(f"Cordon · {sc.manifest.title} — {view.date:%d %B %Y}"
@@ -996,12 +994,8 @@ def map_box(spec: MapSpec) -> None:
     st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True,
               feature_group_to_add=groups, returned_objects=spec.returned,
               center=spec.centre, zoom=spec.centre_zoom if spec.centre else None)
-    zoom_now, centre_now = map_view()
-    view_params = {"zoom": str(zoom_now) if zoom_now is not None else None,
-                   "center": f"{centre_now[0]:.5f},{centre_now[1]:.5f}" if centre_now else None}
-    for name, value in view_params.items():
-        if value is not None and st.query_params.get(name) != value:
-            st.query_params[name] = value
+    # the whole view, not the two keys: this run may see an address older than the last run's
+    viewurl.follow_map(*map_view(), mine=tuple(st.session_state.get("_saved_chosen", [])))
 
 
 #: Outside workspaces the map is a fragment: a pan or zoom reruns it alone.
