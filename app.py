@@ -32,7 +32,7 @@ from layers.draw.popups import md, safe_url
 from layers.draw.view import View, from_params
 from layers.io.errors import plain_words
 from layers.workspace import WorkspaceError
-from ui import gazetteers, new_workspace, proposals, viewurl
+from ui import gazetteers, layertime, new_workspace, proposals, viewurl
 from ui import workspace as wsui
 
 HERE = Path(__file__).resolve().parent
@@ -550,12 +550,16 @@ def load_chosen_layers() -> list[str]:
         st.session_state.setdefault("_url_problems", []).append(
             "mine: " + ", ".join(f"“{n}”" for n in missing) + " not in the working store.")
     for name in [n for n in chosen if n in names]:
-        if name not in shown:
-            try:
-                shown[name] = stored_layer(str(store.path), name, len(store.history(name)))
+        try:
+            changes = len(store.history(name))
+            if name not in shown:
+                shown[name] = stored_layer(str(store.path), name, changes)
                 stored.add(name)
-            except userlayers.LayerProblem as err:  # this layer only: the others still show
-                said.append(str(err))  # on every run while it stays chosen
+            layertime.sync(store, name, changes)  # its date columns, kept with it
+        except userlayers.LayerProblem as err:  # this layer only: the others still show
+            said.append(str(err))  # on every run while it stays chosen
+        except (ValueError, OSError) as err:  # StoreError: one plain line
+            said.append(f"Layer “{name}”: {err}")
     for name in list(stored):
         if name not in chosen and name in shown:
             del shown[name]
@@ -646,13 +650,15 @@ def dates_box(day: date) -> None:
                                    key=f"ut_to:{name}",
                                    index=[none, *cols].index(end) if end in cols else 0)
             end = None if end_pick == none else end_pick
+            refused = layertime.choose(name, (start, None if end == start else end)
+                                       if follow else None)  # kept in the store with it
+            if refused:
+                st.warning(md(refused))
             if follow:
-                timing[name] = (start, None if end == start else end)
                 shown = userlayers.DatedLayer(name, gdf, *timing[name])
                 st.caption(f"{len(shown.on(day))} of {len(shown.features)} features shown on "
                            f"{day}; {shown.undated} without a readable date (always shown).")
             else:
-                timing.pop(name, None)
                 st.caption(f"Date columns found: {md(', '.join(cols))}. Tick to follow the "
                            "map's date.")
 

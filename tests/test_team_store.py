@@ -99,7 +99,7 @@ def test_schema_versions(pg_cluster):
     with pytest.raises(WorkspaceError, match="store migrate"):
         create_workspace("x", from_pack="aleppo-2016", store=url)
     proc = cli("store", "migrate", "--store", url)
-    assert proc.returncode == 0 and "schema 0 -> 1" in proc.stdout
+    assert proc.returncode == 0 and "schema 0 -> 2" in proc.stdout
     assert "up to date" in cli("store", "migrate", "--store", url).stdout
     pg_cluster.sql("UPDATE cordon.meta SET value = '99' WHERE key = 'schema'", db="fresh")
     proc = cli("workspace", "new", "x", "--from", "aleppo-2016", "--store", url)

@@ -109,12 +109,14 @@ def test_bad_link_says_what_it_ignored(watched, server):
     assert url_date(page) == "2016-09-15"  # then the default
 
 
-def test_dated_user_layer_follows_the_date(watched, server, tmp_path):
+def upload_dated_points(watched, server, tmp_path, stem: str, column: str):
+    """Open the page on 2016-09-15 and upload ``<stem>.geojson``: five points dated (in
+    ``column``) 5 June, July, August, October and November 2016. Returns (page, map frame)."""
     doc = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [37.1 + i / 50, 36.2]},
-         "properties": {"name": f"Point {m}", "date": f"2016-{m:02d}-05"}}
+         "properties": {"name": f"Point {m}", column: f"2016-{m:02d}-05"}}
         for i, m in enumerate((6, 7, 8, 10, 11))]}
-    upload = tmp_path / "dated.geojson"
+    upload = tmp_path / f"{stem}.geojson"
     upload.write_text(json.dumps(doc))
     page, frame = open_app(watched, server, "?date=2016-09-15")
     page.get_by_role("tab", name="My layers").click()
@@ -122,6 +124,11 @@ def test_dated_user_layer_follows_the_date(watched, server, tmp_path):
     page.get_by_test_id("stFileUploader").filter(has_text="Layer file").locator(
         "input[type=file]").set_input_files(str(upload))
     wait_idle(page)
+    return page, frame
+
+
+def test_dated_user_layer_follows_the_date(watched, server, tmp_path):
+    page, frame = upload_dated_points(watched, server, tmp_path, "dated", "date")
     assert counts(frame, "user")["user"] == 5  # until confirmed, every feature shows
     page.get_by_test_id("stCheckbox").filter(has_text="follows the map's date").locator(
         "label").click()
