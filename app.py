@@ -32,7 +32,7 @@ from layers.draw.popups import md, safe_url
 from layers.draw.view import View, from_params
 from layers.io.errors import plain_words
 from layers.workspace import WorkspaceError
-from ui import gazetteers, layertime, new_workspace, proposals, viewurl
+from ui import gazetteers, layertime, new_workspace, proposals, reportkeep, viewurl
 from ui import workspace as wsui
 
 HERE = Path(__file__).resolve().parent
@@ -396,9 +396,10 @@ def place_search(sc) -> None:
 
 
 # ------------------------------------------------------------------ report box
-def report_box(day: date) -> None:
+def report_box(day: date, sc) -> None:
     st.caption("Paste a report (or upload a .txt) to see the places it names. The text stays in "
                "this browser session only; nothing is saved unless you keep the places.")
+    reportkeep.restore()  # what a closed tab made Streamlit forget
     upload = st.file_uploader("Report as .txt", type=["txt"], key="report_file",
                               max_upload_size=REPORT_CAP_MB)
     if upload is not None and st.session_state.get("_report_file_id") != upload.file_id:
@@ -412,6 +413,7 @@ def report_box(day: date) -> None:
     c1.text_input("Publisher", key="report_publisher")
     c2.text_input("Published (YYYY-MM-DD)", key="report_date")
     c3.text_input("URL", key="report_url")
+    reportkeep.remember()
     if st.button("Find places", key="report_go", disabled=not text.strip()):
         import geo
 
@@ -452,14 +454,11 @@ def report_box(day: date) -> None:
         if problem:  # the report becomes the events' source: it must be a real citation
             st.error(problem)
             return
-        events = reports.kept_events(rows, report_source(), text, day=day)
-        if events.empty:
-            st.warning("Nothing to keep: tick Keep on at least one place with coordinates.")
-        else:
-            src = report_source()
-            name = save_layer("report", events,
-                              f"report: {src['publisher'] or 'unnamed'} {src['date']}".strip())
-            st.success(f"Kept {len(events)} places as the layer “{md(name)}”.")
+        added = reportkeep.keep(rows, report_source(), text, day, sc)
+        for name, gdf in (added or {}).items():  # on the map, and chosen in the link
+            st.session_state.setdefault("user_layers", {})[name] = gdf
+            chosen = st.session_state.get("_saved_chosen", [])
+            st.session_state["_saved_chosen"] = [*chosen, name] if name not in chosen else chosen
 
 
 def apply_mention_edits(key: str) -> None:
@@ -785,9 +784,9 @@ def source_problem(src: dict) -> str | None:
 
 
 def report_source() -> dict:
-    return {"publisher": st.session_state.get("report_publisher", "").strip(),
-            "date": st.session_state.get("report_date", "").strip(),
-            "url": st.session_state.get("report_url", "").strip(), "title": "Pasted report"}
+    return {"publisher": reportkeep.field("report_publisher").strip(),
+            "date": reportkeep.field("report_date").strip(),
+            "url": reportkeep.field("report_url").strip(), "title": "Pasted report"}
 
 
 def population_box(shown: Shown) -> None:
@@ -896,7 +895,7 @@ def main() -> None:
     panes = dict(zip(TABS, tabs, strict=True))
     with panes["Report"]:
         if panes["Report"].open is not False:
-            report_box(view.date)
+            report_box(view.date, sc)
             proposals.review(sc, view.date, view.known)
     with panes["Over time"]:
         if panes["Over time"].open:
