@@ -9,7 +9,8 @@ from our own server; the layers added later call ``window.CORDON`` to draw their
   symbol from :func:`layers.draw.icons.icon_table`, anything else a circle marker.
 - Labels carry the zoom from which they show (``_lz``) and a priority (``_lp``, lower first).
   After each zoom, pan or redraw, labels below their zoom are hidden, then the rest are placed
-  in priority order and any label that would overlap one already placed is hidden.
+  in priority order and any label that would overlap one already placed is hidden; a label is
+  slid along to fit inside the map when its place is on it, and hidden when it is not.
 - A siege at a town (``_icon`` ``siege-point``) is a symbol carrying its name (``_sn``).
   Symbols whose boxes (ring and name) would overlap on screen are gathered, and the group is
   drawn as a column of named symbols beside it, each tied to its true place by a leader line
@@ -202,8 +203,13 @@ _SCRIPT = """
         el.classList.remove('cordon-off');
         var span = el.firstChild, w = span ? span.offsetWidth : 0, h = span ? span.offsetHeight : 0;
         var left = el.classList.contains('cordon-label-crossing') ? pt.x + 8 : pt.x - w / 2;
+        // A name whose place is on the map is moved along to fit inside it, not cut by its
+        // edge; one whose place is off the map is not shown.
+        var dx = Math.max(0, 3 - left) || Math.min(0, size.x - 3 - left - w);
+        if (span) { span.style.marginLeft = dx ? dx + 'px' : ''; }
+        left += dx;
         box = [left - 2, pt.y - h / 2 - 1, left + w + 2, pt.y + h / 2 + 1];
-        if (box[2] < 0 || box[0] > size.x || box[3] < 0 || box[1] > size.y) { box = null; }
+        if (pt.x < 0 || pt.x > size.x || pt.y < 0 || pt.y > size.y) { box = null; show = false; }
         for (var i = 0; box && i < placed.length; i++) {
           var q = placed[i];
           if (box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3]) { show = false; }

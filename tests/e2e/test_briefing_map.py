@@ -48,6 +48,13 @@ def test_names_show_at_city_zoom_and_thin_out_further_away(watched, server):
                     return [r.left, r.top, r.right, r.bottom]; })
         .filter(b => b[2] > 0 && b[3] > 0 && b[0] < innerWidth && b[1] < innerHeight)""")
     assert len(boxes) >= 5
+    # and none is cut by the map's edge: a name near it is slid inside
+    cut = frame.evaluate("""() => [...document.querySelectorAll('.cordon-label')]
+        .filter(e => !e.classList.contains('cordon-off'))
+        .map(e => { const r = e.firstChild.getBoundingClientRect();
+                    return [e.textContent, r.left, r.right]; })
+        .filter(b => b[1] < 0 || b[2] > innerWidth)""")
+    assert not cut, cut
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert not (a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1
