@@ -109,3 +109,11 @@ def test_syrias_sieges_are_each_named_without_overlap_on_the_page():
             assert not a.overlaps(b), (a, b)
     view = fig.axes[0].get_window_extent(renderer)
     assert all(view.x0 <= b.x0 and b.x1 <= view.x1 for b in boxes)  # on the map, not cut
+
+
+def test_the_legend_calls_a_town_under_siege_a_place_not_an_area():
+    sc = layers.load_scenario("syria-2016")
+    day = dt.date(2016, 6, 23)
+    text = pdf_text(briefing.render(layers.select(layers.state_at(sc, day), ["sieges"]), "pdf",
+                                    scenario=sc, day=day))
+    assert "Besieged place" in text and "Besieged area" not in text

@@ -285,11 +285,16 @@ def _draw_layer(ax: Any, name: str, gdf: gpd.GeoDataFrame, actors: _Actors,
         small = [g for g in geoms if g is not None and not g.is_empty
                  and max(g.bounds[2] - g.bounds[0], g.bounds[3] - g.bounds[1]) < (w1 - w0) / 80]
         xy = _points(small)
+        ring = dict(marker="o", facecolors="none", edgecolors=st.SIEGE_STYLE["color"],
+                    linewidths=1.2, linestyle=_dash(st.SIEGE_STYLE.get("dashArray"), 1.2))
         if len(xy):
-            ax.scatter(xy[:, 0], xy[:, 1], s=120, marker="o", facecolors="none",
-                       edgecolors=st.SIEGE_STYLE["color"], linewidths=1.2,
-                       linestyle=_dash(st.SIEGE_STYLE.get("dashArray"), 1.2), zorder=z)
-        legend.setdefault(name, (_legend_patch(st.SIEGE_STYLE), "Besieged area"))
+            ax.scatter(xy[:, 0], xy[:, 1], s=120, zorder=z, **ring)
+            legend.setdefault("siege_places", (
+                Line2D([], [], linestyle="none", marker="o", markersize=math.sqrt(120),
+                       markerfacecolor="none", markeredgecolor=ring["edgecolors"],
+                       markeredgewidth=1.2), "Besieged place"))
+        if len(small) < len(geoms):  # the legend lists only what the page shows
+            legend.setdefault(name, (_legend_patch(st.SIEGE_STYLE), "Besieged area"))
     elif name == "cuts":
         _draw_lines(ax, geoms, st.CUT_STYLE, z)
         legend.setdefault(name, (_legend_line(st.CUT_STYLE),
@@ -704,7 +709,7 @@ def _compose(selection: Mapping[str, gpd.GeoDataFrame], *, scenario: Any, day: A
 
 def _legend_order(legend: Mapping[str, Any], actors: _Actors) -> list[str]:
     first = [f"actor:{a}" for a in actors.order if f"actor:{a}" in legend]
-    fixed = ["contested", "unknown", "changed_hands", "sieges", "cuts",
+    fixed = ["contested", "unknown", "changed_hands", "sieges", "siege_places", "cuts",
              *[f"corridor:{s}" for s in st.ROUTE_STATUS],
              *[f"crossing:{s}" for s in st.ROUTE_STATUS], "events", "report_places"]
     keys = first + [k for k in fixed if k in legend]
