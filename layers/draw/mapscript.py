@@ -196,17 +196,25 @@ _SCRIPT = """
       if (l && l._cordonLabel && l._icon) { labels.push(l); }
     }
     labels.sort(function(a, b) { return a._cordonLabel.prio - b._cordonLabel.prio; });
-    labels.forEach(function(l) {
-      var el = l._icon, show = zoom >= l._cordonLabel.zoom, box = null;
+    // Three passes, so the page lays itself out once, not once per label: unhide the
+    // candidates, measure them all, then place and hide.
+    var wanted = labels.map(function(l) {
+      var show = zoom >= l._cordonLabel.zoom;
+      if (show) { l._icon.classList.remove('cordon-off'); }
+      return show;
+    });
+    var sizes = labels.map(function(l, k) {
+      var span = l._icon.firstChild;
+      return wanted[k] && span ? [span.offsetWidth, span.offsetHeight] : [0, 0];
+    });
+    labels.forEach(function(l, k) {
+      var el = l._icon, span = el.firstChild, show = wanted[k], box = null, dx = 0;
       if (show) {
-        var pt = map.latLngToContainerPoint(l.getLatLng());
-        el.classList.remove('cordon-off');
-        var span = el.firstChild, w = span ? span.offsetWidth : 0, h = span ? span.offsetHeight : 0;
+        var pt = map.latLngToContainerPoint(l.getLatLng()), w = sizes[k][0], h = sizes[k][1];
         var left = el.classList.contains('cordon-label-crossing') ? pt.x + 8 : pt.x - w / 2;
         // A name whose place is on the map is moved along to fit inside it, not cut by its
         // edge; one whose place is off the map is not shown.
-        var dx = Math.max(0, 3 - left) || Math.min(0, size.x - 3 - left - w);
-        if (span) { span.style.marginLeft = dx ? dx + 'px' : ''; }
+        dx = Math.max(0, 3 - left) || Math.min(0, size.x - 3 - left - w);
         left += dx;
         box = [left - 2, pt.y - h / 2 - 1, left + w + 2, pt.y + h / 2 + 1];
         if (pt.x < 0 || pt.x > size.x || pt.y < 0 || pt.y > size.y) { box = null; show = false; }
@@ -216,6 +224,7 @@ _SCRIPT = """
         }
       }
       if (show && box) { placed.push(box); }
+      if (span) { span.style.marginLeft = show && dx ? dx + 'px' : ''; }
       el.classList.toggle('cordon-off', !show);
     });
   };
