@@ -117,3 +117,4 @@ def test_the_legend_calls_a_town_under_siege_a_place_not_an_area():
     text = pdf_text(briefing.render(layers.select(layers.state_at(sc, day), ["sieges"]), "pdf",
                                     scenario=sc, day=day))
     assert "Besieged place" in text and "Besieged area" not in text
+    assert "LEBANON" in text and "TURKEY" in text  # Syria among its neighbours, as on the page

@@ -14,6 +14,7 @@ several threads of a server.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import math
@@ -454,12 +455,22 @@ def _background(ax: Any, extent: tuple[float, float, float, float]) -> None:
         governorates, units = base_collections()
     except (ImportError, OSError, ValueError):  # pragma: no cover - no place table
         return
+    from .basemap import neighbour_collections
+
+    countries, names = neighbour_collections()  # Syria's neighbours, as on the page
     view = shapely.box(*extent)
-    for collection, style, z in ((units, st.BASE_UNIT_STYLE, 0.1),
+    for collection, style, z in ((countries, st.BASE_COUNTRY_STYLE, 0.05),
+                                 (units, st.BASE_UNIT_STYLE, 0.1),
                                  (governorates, st.BASE_GOVERNORATE_STYLE, 0.2)):
         geoms = [shapely.geometry.shape(f["geometry"]) for f in collection["features"]]
         geoms = [g for g in geoms if g.intersects(view)]
         _draw_polygons(ax, geoms, {**style, "opacity": 1}, z=z)
+    w, s, e, n = extent
+    for f in names["features"]:
+        lon, lat = f["geometry"]["coordinates"]
+        if w < lon < e and s < lat < n:  # the name was escaped for the page: plain text here
+            ax.text(lon, lat, html.unescape(str(f["properties"]["_label"])).upper(),
+                    fontsize=8, color="#666666", ha="center", va="center", zorder=0.3)
 
 
 def _nice_km(span_km: float) -> float:
