@@ -31,7 +31,7 @@ from layers.draw.popups import md, safe_url
 from layers.draw.view import View, from_params
 from layers.io.errors import plain_words
 from layers.workspace import WorkspaceError
-from ui import gazetteers, maplayers, new_workspace, proposals
+from ui import gazetteers, layertime, maplayers, new_workspace, proposals, reportkeep, viewurl
 from ui import workspace as wsui
 
 HERE = Path(__file__).resolve().parent
@@ -389,9 +389,10 @@ def place_search(sc) -> None:
 
 
 # ------------------------------------------------------------------ report box
-def report_box(day: date) -> None:
+def report_box(day: date, sc) -> None:
     st.caption("Paste a report (or upload a .txt) to see the places it names. The text stays in "
                "this browser session only; nothing is saved unless you keep the places.")
+    reportkeep.restore()  # what a closed tab made Streamlit forget
     upload = st.file_uploader("Report as .txt", type=["txt"], key="report_file",
                               max_upload_size=REPORT_CAP_MB)
     if upload is not None and st.session_state.get("_report_file_id") != upload.file_id:
@@ -405,6 +406,7 @@ def report_box(day: date) -> None:
     c1.text_input("Publisher", key="report_publisher")
     c2.text_input("Published (YYYY-MM-DD)", key="report_date")
     c3.text_input("URL", key="report_url")
+    reportkeep.remember()
     if st.button("Find places", key="report_go", disabled=not text.strip()):
         import geo
 
@@ -445,14 +447,11 @@ def report_box(day: date) -> None:
         if problem:  # the report becomes the events' source: it must be a real citation
             st.error(problem)
             return
-        events = reports.kept_events(rows, report_source(), text, day=day)
-        if events.empty:
-            st.warning("Nothing to keep: tick Keep on at least one place with coordinates.")
-        else:
-            src = report_source()
-            name = save_layer("report", events,
-                              f"report: {src['publisher'] or 'unnamed'} {src['date']}".strip())
-            st.success(f"Kept {len(events)} places as the layer “{md(name)}”.")
+        added = reportkeep.keep(rows, report_source(), text, day, sc)
+        for name, gdf in (added or {}).items():  # on the map, and chosen in the link
+            st.session_state.setdefault("user_layers", {})[name] = gdf
+            chosen = st.session_state.get("_saved_chosen", [])
+            st.session_state["_saved_chosen"] = [*chosen, name] if name not in chosen else chosen
 
 
 def apply_mention_edits(key: str) -> None:
@@ -554,12 +553,16 @@ def load_chosen_layers() -> list[str]:
         st.session_state.setdefault("_url_problems", []).append(
             "mine: " + ", ".join(f"“{n}”" for n in missing) + " not in the working store.")
     for name in [n for n in chosen if n in names]:
-        if name not in shown:
-            try:
-                shown[name] = stored_layer(str(store.path), name, len(store.history(name)))
+        try:
+            changes = len(store.history(name))
+            if name not in shown:
+                shown[name] = stored_layer(str(store.path), name, changes)
                 stored.add(name)
-            except userlayers.LayerProblem as err:  # this layer only: the others still show
-                said.append(str(err))  # on every run while it stays chosen
+            layertime.sync(store, name, changes)  # its date columns, kept with it
+        except userlayers.LayerProblem as err:  # this layer only: the others still show
+            said.append(str(err))  # on every run while it stays chosen
+        except (ValueError, OSError) as err:  # StoreError: one plain line
+            said.append(f"Layer “{name}”: {err}")
     for name in list(stored):
         if name not in chosen and name in shown:
             del shown[name]
@@ -650,13 +653,15 @@ def dates_box(day: date) -> None:
                                    key=f"ut_to:{name}",
                                    index=[none, *cols].index(end) if end in cols else 0)
             end = None if end_pick == none else end_pick
+            refused = layertime.choose(name, (start, None if end == start else end)
+                                       if follow else None)  # kept in the store with it
+            if refused:
+                st.warning(md(refused))
             if follow:
-                timing[name] = (start, None if end == start else end)
                 shown = userlayers.DatedLayer(name, gdf, *timing[name])
                 st.caption(f"{len(shown.on(day))} of {len(shown.features)} features shown on "
                            f"{day}; {shown.undated} without a readable date (always shown).")
             else:
-                timing.pop(name, None)
                 st.caption(f"Date columns found: {md(', '.join(cols))}. Tick to follow the "
                            "map's date.")
 
@@ -783,9 +788,9 @@ def source_problem(src: dict) -> str | None:
 
 
 def report_source() -> dict:
-    return {"publisher": st.session_state.get("report_publisher", "").strip(),
-            "date": st.session_state.get("report_date", "").strip(),
-            "url": st.session_state.get("report_url", "").strip(), "title": "Pasted report"}
+    return {"publisher": reportkeep.field("report_publisher").strip(),
+            "date": reportkeep.field("report_date").strip(),
+            "url": reportkeep.field("report_url").strip(), "title": "Pasted report"}
 
 
 def population_box(shown: Shown) -> None:
@@ -875,9 +880,7 @@ def main() -> None:
         st.sidebar.warning(md(store_problem))
     place_search(sc)
     unread = load_chosen_layers()
-    params = view.to_params()
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+    viewurl.show(view)
 
     with head:
         st.caption(md(f"Cordon · {sc.manifest.title} — {view.date:%d %B %Y}"
@@ -896,7 +899,7 @@ def main() -> None:
     panes = dict(zip(TABS, tabs, strict=True))
     with panes["Report"]:
         if panes["Report"].open is not False:
-            report_box(view.date)
+            report_box(view.date, sc)
             proposals.review(sc, view.date, view.known)
     with panes["Over time"]:
         if panes["Over time"].open:
@@ -1002,12 +1005,8 @@ def map_box(spec: MapSpec) -> None:
     st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True,
               feature_group_to_add=groups, returned_objects=spec.returned,
               center=spec.centre, zoom=spec.centre_zoom if spec.centre else None)
-    zoom_now, centre_now = map_view()
-    view_params = {"zoom": str(zoom_now) if zoom_now is not None else None,
-                   "center": f"{centre_now[0]:.5f},{centre_now[1]:.5f}" if centre_now else None}
-    for name, value in view_params.items():
-        if value is not None and st.query_params.get(name) != value:
-            st.query_params[name] = value
+    # the whole view, not the two keys: this run may see an address older than the last run's
+    viewurl.follow_map(*map_view(), mine=tuple(st.session_state.get("_saved_chosen", [])))
 
 
 #: Outside workspaces the map is a fragment: a pan or zoom reruns it alone.

@@ -46,6 +46,7 @@ from layers.io.values import as_wgs84, flatten, printable, size_estimate, unstor
 
 ENV = "CORDON_STORE"
 HISTORY = "_history"
+TIMES = "_layer_time"  # the date columns of dated layers (Store.set_time)
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,62}")  # used with fullmatch: "$" allows "\n"
 RESERVED = {"control", "zones", "sieges", "corridors", "crossings", "events", "cuts"}
 # SQLite refuses tables named sqlite_*; GeoPackage and GDAL keep gpkg_* and rtree_* for their
@@ -369,7 +370,48 @@ class Store:
         with self._locked(), self._transaction_on(name) as (con, table):
             count = con.execute(f'SELECT count(*) FROM main."{table}"').fetchone()[0]
             _drop(con, table)
+            if _has_table(con, TIMES):
+                con.execute(f"DELETE FROM main.{TIMES} WHERE layer = ?", (table,))
             _log(con, name, "delete_layer", count, source)
+
+    def set_time(self, name: str, start: str | None, end: str | None = None, *,
+                 source: str) -> None:
+        """Say which columns date the features of layer ``name``: each is valid from its
+        ``start`` column until its ``end`` column (optional); ``start=None``: the layer is not
+        dated. Kept with the layer (for every session and every user of the store) and
+        recorded in its history as a ``time`` change.
+
+        Raises
+        ------
+        StoreError
+            Unknown layer, or a column it does not have (nothing is changed then).
+        """
+        with self._locked(), self._transaction_on(name) as (con, table):
+            check_time_columns(name, _columns(con, "main", table), start, end)
+            con.execute(f"CREATE TABLE IF NOT EXISTS main.{TIMES} (layer TEXT PRIMARY KEY, "
+                        "time_from TEXT NOT NULL, time_to TEXT)")
+            con.execute(
+                "INSERT OR IGNORE INTO main.gpkg_contents (table_name, data_type, identifier, "
+                "description) VALUES (?, 'attributes', ?, 'Cordon: date columns of user "
+                "layers')", (TIMES, TIMES))
+            con.execute(f"DELETE FROM main.{TIMES} WHERE layer = ?", (table,))
+            if start is not None:
+                con.execute(f"INSERT INTO main.{TIMES} VALUES (?, ?, ?)", (table, start, end))
+            _log(con, name, "time", 0, source)
+
+    def time(self, name: str) -> tuple[str, str | None] | None:
+        """The (start, end) columns that date layer ``name`` (see :meth:`set_time`), or
+        ``None`` when it is not dated."""
+        if not self.path.exists():
+            return None
+        self._recover()
+        with contextlib.closing(sqlite3.connect(
+                self.path.resolve().as_uri() + "?mode=ro", uri=True)) as con:
+            if not _has_table(con, TIMES):
+                return None
+            row = con.execute(f"SELECT time_from, time_to FROM {TIMES} WHERE lower(layer) = "
+                              "lower(?)", (name,)).fetchone()
+        return None if row is None else (str(row[0]), None if row[1] is None else str(row[1]))
 
     # -- internals -----------------------------------------------------------------------
     def _recover(self) -> None:
@@ -575,6 +617,24 @@ def _table(con: sqlite3.Connection, name: str) -> str | None:
                       "lower(?) AND data_type IN ('features', 'attributes') AND "
                       "substr(table_name, 1, 1) != '_'", (name,)).fetchone()
     return None if row is None else str(row[0])
+
+
+def _has_table(con: sqlite3.Connection, table: str) -> bool:
+    return con.execute("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?",
+                       (table,)).fetchone() is not None
+
+
+def check_time_columns(name: str, columns: Iterable[str], start: str | None,
+                       end: str | None) -> None:
+    """Refuse date columns layer ``name`` does not have (``StoreError``, one line), and an
+    end without a start."""
+    if start is None and end is not None:
+        raise StoreError(f"layer '{printable(name)}': an end column needs a start column")
+    have = set(columns)
+    for column in (start, end):
+        if column is not None and column not in have:
+            raise StoreError(f"layer '{printable(name)}' has no column "
+                             f"'{printable(column)}' to take dates from")
 
 
 def _meta_tables(con: sqlite3.Connection, schema: str) -> list[str]:

@@ -165,6 +165,35 @@ class PostGISStore:
             con.execute(text("DELETE FROM cordon.layers WHERE name = :n"), {"n": name})
             self._log(con, name, "delete_layer", count, source)
 
+    def set_time(self, name: str, start: str | None, end: str | None = None, *,
+                 source: str) -> None:
+        """Say which columns date the features of layer ``name`` (``start=None``: none); kept
+        in ``cordon.layers`` and recorded in the history as a ``time`` change."""
+        from sqlalchemy import text
+
+        from layers.store import StoreError, check_time_columns
+
+        with self._begin() as con:
+            self._lock(con, name)
+            if not self._exists(con, name):
+                raise StoreError(f"no layer '{printable(name)}' in store '{self.path}'")
+            columns = [r[0] for r in con.execute(text(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = :s "
+                "AND table_name = :t"), {"s": SCHEMA, "t": name})]
+            check_time_columns(name, columns, start, end)
+            con.execute(text("UPDATE cordon.layers SET time_from = :a, time_to = :b WHERE "
+                             "name = :n"), {"a": start, "b": end if start else None, "n": name})
+            self._log(con, name, "time", 0, source)
+
+    def time(self, name: str) -> tuple[str, str | None] | None:
+        """The (start, end) columns that date layer ``name``, or ``None``."""
+        from sqlalchemy import text
+
+        with self._begin() as con:
+            row = con.execute(text("SELECT time_from, time_to FROM cordon.layers WHERE name = "
+                                   ":n"), {"n": name}).first()
+        return None if row is None or row[0] is None else (row[0], row[1])
+
     # -- internals -----------------------------------------------------------------------
     def _exists(self, con, name: str) -> bool:
         from sqlalchemy import text

@@ -199,6 +199,33 @@ def test_report_box_lists_mentions_and_keeps_them():
     assert "report_text" not in json.dumps(list(events.columns))  # the text itself is not kept
 
 
+def test_a_report_is_kept_in_its_one_layer_and_its_source_outlives_a_closed_tab(store):
+    import layers
+
+    at = run(tab="Report")
+    at.text_area(key="report_text").set_value(REPORT)
+    at.text_input(key="report_publisher").set_value("Test Wire")
+    at.text_input(key="report_date").set_value("2016-09-14").run()
+    at.button(key="report_go").click().run()
+    at.button(key="report_keep").click().run()
+    said = " ".join(w.value for w in at.warning)
+    assert "Damascus" in said and "outside the scenario's area" in said  # kept, but named
+    (layer,) = layers.Store(store).layers()
+    assert layer.startswith("report_Test_Wire_20160914_")
+    first = len(layers.Store(store).read(layer))
+    at.button(key="report_keep").click().run()  # the same report again: nothing new
+    assert layers.Store(store).layers() == [layer]
+    assert len(layers.Store(store).read(layer)) == first
+    assert "already in layer" in " ".join(w.value for w in at.warning)
+    # another tab, then back: the report and its source are still there
+    at.session_state["tab"] = "Export"
+    at.run()
+    at.session_state["tab"] = "Report"
+    at.run()
+    assert at.text_input(key="report_publisher").value == "Test Wire"
+    assert at.text_area(key="report_text").value == REPORT
+
+
 def test_long_report_is_parsed_in_pieces_with_a_progress_bar(monkeypatch):
     import geo
 

@@ -85,3 +85,36 @@ def test_cli_writes_png_and_pdf_and_refuses_an_unknown_format(tmp_path, capsys):
     with pytest.raises(briefing.BriefingError, match="png, pdf"):
         briefing.render({}, "svg")
     capsys.readouterr()
+
+
+def test_syrias_sieges_are_each_named_without_overlap_on_the_page():
+    sc = layers.load_scenario("syria-2016")
+    day = dt.date(2016, 6, 23)
+    sel = layers.select(layers.state_at(sc, day), ["sieges"])
+    names = list(sel["sieges"]["name"])
+    assert len(names) >= 8  # six of them around Damascus, a few km apart
+    fig, _ = briefing._compose(sel, scenario=sc, day=day, title=None, bbox=None, view=None,
+                               attribution=None, size=(1754 / 150, 1240 / 150), dpi=150,
+                               continued=False)
+    from matplotlib.text import Text
+
+    fig.canvas.draw()  # places the annotations' words
+    renderer = fig.canvas.get_renderer()
+    # the words only (an annotation's own box takes in its leader line)
+    drawn = {t.get_text(): Text.get_window_extent(t, renderer) for t in fig.axes[0].texts}
+    assert set(names) <= set(drawn), set(names) - set(drawn)
+    boxes = [drawn[n] for n in names]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+    view = fig.axes[0].get_window_extent(renderer)
+    assert all(view.x0 <= b.x0 and b.x1 <= view.x1 for b in boxes)  # on the map, not cut
+
+
+def test_the_legend_calls_a_town_under_siege_a_place_not_an_area():
+    sc = layers.load_scenario("syria-2016")
+    day = dt.date(2016, 6, 23)
+    text = pdf_text(briefing.render(layers.select(layers.state_at(sc, day), ["sieges"]), "pdf",
+                                    scenario=sc, day=day))
+    assert "Besieged place" in text and "Besieged area" not in text
+    assert "LEBANON" in text and "TURKEY" in text  # Syria among its neighbours, as on the page

@@ -580,3 +580,29 @@ def test_basemap_file_is_found_again_and_rebuilt_when_its_data_changes(tmp_path,
     assert built and second != first
     assert (static / "basemap" / second.rsplit("/", 1)[1]).is_file()
     basemap.neighbour_collections.cache_clear()
+
+
+def test_a_siege_at_towns_is_one_named_symbol_and_its_towns_show_closer_in(ctx):
+    from shapely.geometry import MultiPoint
+
+    from layers.draw.groups import siege_features
+    from layers.draw.labels import label_features
+
+    sieges = frame([
+        {"id": "g", "name": "Ghouta <b>towns</b>", "besiegers": ["gov"], "besieged": ["opp"],
+         "sources": "s1", "populations": [{"value": 176500, "date": "2016-01-18"}],
+         "geometry": MultiPoint([(36.35, 33.50), (36.40, 33.55), (36.45, 33.57)])},
+        {"id": "d", "name": "Darayya", "besiegers": ["gov"], "besieged": ["opp"],
+         "sources": "s1", "geometry": Point(36.23, 33.46)}])
+    feats = siege_features(sieges, ctx)["features"]
+    symbols = [f for f in feats if f["properties"].get("_icon") == "siege-point"]
+    assert [f["properties"]["id"] for f in symbols] == ["g", "d"]
+    assert all(f["geometry"]["type"] == "Point" for f in symbols)
+    assert symbols[0]["properties"]["_sn"] == escape("Ghouta <b>towns</b>")  # named, escaped
+    assert "176,500" in json.dumps(symbols[0]["properties"]["_pop"])  # the popup stays
+    (towns,) = [f for f in feats if f["properties"].get("_icon") == "siege-town"]
+    assert towns["geometry"]["type"] == "MultiPoint" and len(towns["geometry"]["coordinates"]) == 3
+    assert 8 <= towns["properties"]["_lz"] <= 12  # ~10 km apart: told apart at region zoom
+    # the symbols carry the names: no second label for the same siege
+    state = SimpleNamespace(sieges=sieges)
+    assert label_features(state, ctx, ["sieges"])["features"] == []

@@ -93,13 +93,37 @@ def test_user_without_a_role_and_grant_command(forked):
     assert PostGISBackend(nobody).role() == "viewer"
 
 
+def test_a_schema_1_store_migrates_and_keeps_its_layers(pg_cluster):
+    import geopandas as gpd
+    import shapely
+
+    from layers.store import Store, StoreError
+
+    pg_cluster.createdb("before_times")
+    url = pg_cluster.url(db="before_times")
+    PostGISBackend(url).migrate()
+    sites = gpd.GeoDataFrame({"id": ["a"], "seen": ["2016-07-01"]},
+                             geometry=[shapely.Point(37.1, 36.2)], crs=4326)
+    Store(url).add_layer("sites", sites, source="t")
+    # the store as a program of schema 1 left it: no date columns on the layers' registry
+    pg_cluster.sql("ALTER TABLE cordon.layers DROP COLUMN time_from, DROP COLUMN time_to; "
+                   "UPDATE cordon.meta SET value = '1' WHERE key = 'schema'", db="before_times")
+    with pytest.raises(StoreError, match="store migrate"):
+        Store(url).set_time("sites", "seen", source="t")
+    proc = cli("store", "migrate", "--store", url)
+    assert proc.returncode == 0 and "schema 1 -> 2" in proc.stdout, proc.stdout + proc.stderr
+    Store(url).set_time("sites", "seen", source="t")
+    assert Store(url).time("sites") == ("seen", None)
+    assert list(Store(url).read("sites")["id"]) == ["a"]
+
+
 def test_schema_versions(pg_cluster):
     pg_cluster.createdb("fresh")
     url = pg_cluster.url(db="fresh")
     with pytest.raises(WorkspaceError, match="store migrate"):
         create_workspace("x", from_pack="aleppo-2016", store=url)
     proc = cli("store", "migrate", "--store", url)
-    assert proc.returncode == 0 and "schema 0 -> 1" in proc.stdout
+    assert proc.returncode == 0 and "schema 0 -> 2" in proc.stdout
     assert "up to date" in cli("store", "migrate", "--store", url).stdout
     pg_cluster.sql("UPDATE cordon.meta SET value = '99' WHERE key = 'schema'", db="fresh")
     proc = cli("workspace", "new", "x", "--from", "aleppo-2016", "--store", url)

@@ -14,6 +14,7 @@ several threads of a server.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import math
@@ -285,11 +286,16 @@ def _draw_layer(ax: Any, name: str, gdf: gpd.GeoDataFrame, actors: _Actors,
         small = [g for g in geoms if g is not None and not g.is_empty
                  and max(g.bounds[2] - g.bounds[0], g.bounds[3] - g.bounds[1]) < (w1 - w0) / 80]
         xy = _points(small)
+        ring = dict(marker="o", facecolors="none", edgecolors=st.SIEGE_STYLE["color"],
+                    linewidths=1.2, linestyle=_dash(st.SIEGE_STYLE.get("dashArray"), 1.2))
         if len(xy):
-            ax.scatter(xy[:, 0], xy[:, 1], s=120, marker="o", facecolors="none",
-                       edgecolors=st.SIEGE_STYLE["color"], linewidths=1.2,
-                       linestyle=_dash(st.SIEGE_STYLE.get("dashArray"), 1.2), zorder=z)
-        legend.setdefault(name, (_legend_patch(st.SIEGE_STYLE), "Besieged area"))
+            ax.scatter(xy[:, 0], xy[:, 1], s=120, zorder=z, **ring)
+            legend.setdefault("siege_places", (
+                Line2D([], [], linestyle="none", marker="o", markersize=math.sqrt(120),
+                       markerfacecolor="none", markeredgecolor=ring["edgecolors"],
+                       markeredgewidth=1.2), "Besieged place"))
+        if len(small) < len(geoms):  # the legend lists only what the page shows
+            legend.setdefault(name, (_legend_patch(st.SIEGE_STYLE), "Besieged area"))
     elif name == "cuts":
         _draw_lines(ax, geoms, st.CUT_STYLE, z)
         legend.setdefault(name, (_legend_line(st.CUT_STYLE),
@@ -449,12 +455,22 @@ def _background(ax: Any, extent: tuple[float, float, float, float]) -> None:
         governorates, units = base_collections()
     except (ImportError, OSError, ValueError):  # pragma: no cover - no place table
         return
+    from .basemap import neighbour_collections
+
+    countries, names = neighbour_collections()  # Syria's neighbours, as on the page
     view = shapely.box(*extent)
-    for collection, style, z in ((units, st.BASE_UNIT_STYLE, 0.1),
+    for collection, style, z in ((countries, st.BASE_COUNTRY_STYLE, 0.05),
+                                 (units, st.BASE_UNIT_STYLE, 0.1),
                                  (governorates, st.BASE_GOVERNORATE_STYLE, 0.2)):
         geoms = [shapely.geometry.shape(f["geometry"]) for f in collection["features"]]
         geoms = [g for g in geoms if g.intersects(view)]
         _draw_polygons(ax, geoms, {**style, "opacity": 1}, z=z)
+    w, s, e, n = extent
+    for f in names["features"]:
+        lon, lat = f["geometry"]["coordinates"]
+        if w < lon < e and s < lat < n:  # the name was escaped for the page: plain text here
+            ax.text(lon, lat, html.unescape(str(f["properties"]["_label"])).upper(),
+                    fontsize=8, color="#666666", ha="center", va="center", zorder=0.3)
 
 
 def _nice_km(span_km: float) -> float:
@@ -494,9 +510,9 @@ def _labels(ax: Any, selection: Mapping[str, gpd.GeoDataFrame], renderer: Any) -
     from matplotlib import patheffects
 
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-    placed: list[Any] = []
     view = ax.get_window_extent(renderer)
     span = abs(ax.get_xlim()[1] - ax.get_xlim()[0])
+    placed = _siege_callouts(ax, selection.get("sieges"), span, renderer, halo)
     for layer, field, size in (("sieges", "name", 7.5), ("crossings", "name", 6.5),
                                ("corridors", "name", 6.5), ("report_places", "title", 6)):
         gdf = selection.get(layer)
@@ -510,6 +526,8 @@ def _labels(ax: Any, selection: Mapping[str, gpd.GeoDataFrame], renderer: Any) -
                 geom.interpolate(0.5, normalized=True))
             x0, y0, x1, y1 = geom.bounds
             speck = max(x1 - x0, y1 - y0) < span / 80  # a point or a speck: name beside it
+            if layer == "sieges" and speck:
+                continue  # named by _siege_callouts
             t = ax.annotate(text, (p.x, p.y), xytext=(8, 0) if speck else (0, 0),
                             textcoords="offset points", fontsize=size, zorder=30,
                             ha="left" if speck else "center", va="center",
@@ -520,6 +538,83 @@ def _labels(ax: Any, selection: Mapping[str, gpd.GeoDataFrame], renderer: Any) -
                 t.remove()
                 continue
             placed.append(box)
+
+
+def _siege_callouts(ax: Any, sieges: gpd.GeoDataFrame | None, span: float, renderer: Any,
+                    halo: list[Any], size: float = 7.5) -> list[Any]:
+    """Names of sieges at towns (specks on the page), each beside its ring; rings whose names
+    would overlap are gathered, and the group's names listed in a column beside it, each
+    tied to its ring by a leader line (groups that then overlap are gathered again), as the
+    map on the page does. Returns the boxes taken (display units)."""
+    from matplotlib.transforms import Bbox
+
+    if sieges is None or sieges.empty:
+        return []
+    pt = ax.figure.dpi / 72  # display units per point
+    items = []
+    for label, geom in zip(_column(sieges, "name"), sieges.geometry, strict=True):
+        text = _text(label)
+        if not text or geom is None or geom.is_empty:
+            continue
+        x0, y0, x1, y1 = geom.bounds
+        if max(x1 - x0, y1 - y0) >= span / 80:
+            continue
+        p = geom.representative_point()
+        probe = ax.text(0, 0, text, fontsize=size)
+        ext = probe.get_window_extent(renderer)
+        probe.remove()
+        px, py = ax.transData.transform((p.x, p.y))
+        items.append({"text": text, "xy": (p.x, p.y), "px": px, "py": py, "w": ext.width,
+                      "h": ext.height})
+    ring, gap = 6 * pt, 26 * pt
+    row = max([11 * pt, *(it["h"] * 1.15 for it in items)])  # a line of names, halo included
+    right_edge = ax.get_window_extent(renderer).x1
+
+    def layout(group: list[dict]) -> tuple[list[tuple[float, float, bool]], Any]:
+        if len(group) == 1:
+            it = group[0]
+            flip = it["px"] + ring + 2 * pt + it["w"] > right_edge
+            x = it["px"] - ring - 2 * pt if flip else it["px"] + ring + 2 * pt
+            box = (Bbox.from_extents(x - it["w"], it["py"] - row / 2, it["px"] + ring,
+                                     it["py"] + row / 2) if flip else
+                   Bbox.from_extents(it["px"] - ring, it["py"] - row / 2, x + it["w"],
+                                     it["py"] + row / 2))
+            return [(x, it["py"], flip)], box
+        group.sort(key=lambda g: -g["py"])  # top of the page first
+        widest = max(g["w"] for g in group)
+        low, high = min(g["px"] for g in group), max(g["px"] for g in group)
+        flip = high + gap + widest > right_edge
+        x = low - gap if flip else high + gap
+        middle = sum(g["py"] for g in group) / len(group)
+        at = [(x, middle + ((len(group) - 1) / 2 - k) * row, flip)
+              for k in range(len(group))]
+        xs = [low - ring, high + ring, x - widest if flip else x + widest]
+        ys = [g["py"] for g in group] + [a[1] for a in at]
+        return at, Bbox.from_extents(min(xs), min(ys) - row / 2, max(xs), max(ys) + row / 2)
+
+    groups = [[it] for it in items]
+    shapes = [layout(g) for g in groups]
+    merged = True
+    while merged:
+        merged = False
+        pairs = [(a, b) for a in range(len(groups)) for b in range(a + 1, len(groups))]
+        for i, j in pairs:
+            if shapes[i][1].overlaps(shapes[j][1]):
+                groups[i] += groups.pop(j)
+                shapes.pop(j)
+                shapes[i] = layout(groups[i])
+                merged = True
+                break
+    to_data = ax.transData.inverted()
+    for group, (at, _) in zip(groups, shapes, strict=True):
+        for it, (x, y, flip) in zip(group, at, strict=True):
+            leader = len(group) > 1
+            ax.annotate(it["text"], it["xy"], xytext=tuple(to_data.transform((x, y))),
+                        textcoords="data", fontsize=size, zorder=30, va="center",
+                        ha="right" if flip else "left", path_effects=halo,
+                        arrowprops=dict(arrowstyle="-", lw=0.6, color="#111111", shrinkA=1,
+                                        shrinkB=ring / pt) if leader else None)
+    return [box for _, box in shapes]
 
 
 def _wrapped(lines: Iterable[str], width: int) -> list[str]:
@@ -625,7 +720,7 @@ def _compose(selection: Mapping[str, gpd.GeoDataFrame], *, scenario: Any, day: A
 
 def _legend_order(legend: Mapping[str, Any], actors: _Actors) -> list[str]:
     first = [f"actor:{a}" for a in actors.order if f"actor:{a}" in legend]
-    fixed = ["contested", "unknown", "changed_hands", "sieges", "cuts",
+    fixed = ["contested", "unknown", "changed_hands", "sieges", "siege_places", "cuts",
              *[f"corridor:{s}" for s in st.ROUTE_STATUS],
              *[f"crossing:{s}" for s in st.ROUTE_STATUS], "events", "report_places"]
     keys = first + [k for k in fixed if k in legend]

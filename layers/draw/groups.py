@@ -63,6 +63,8 @@ BIND_JS = JsCode(
 SIMPLIFY_DEG = 0.00025  # ≈ 25 m at Aleppo's latitude: invisible at city zoom
 ROUND_DIGITS = 5  # ≈ 1 m
 HATCH_SPACING_DEG = 0.0025
+#: Width on screen (px) a group of besieged towns needs before its towns are drawn one by one.
+TOWNS_NEED_PX = 60
 
 
 @dataclass
@@ -380,12 +382,34 @@ def siege_features(sieges: Any, ctx: DrawContext) -> dict:
         if pop_sources:
             pop["s"] = (pop.get("s", "") + "<div><i>Population figures</i>"
                         + sources_html(pop_sources) + "</div>")
+        sid = str(_get(row, "id") or "")
+        if g.geom_type in ("Point", "MultiPoint"):  # towns on a list, not an area
+            features += _siege_symbols(g, name, tooltip_html(name, "siege"), pop, sid)
+            continue
         features.append(_feature(g, dict(st.SIEGE_STYLE), tooltip_html(name, "siege"), pop,
-                                 id=str(_get(row, "id") or "")))
+                                 id=sid))
         features[-1]["properties"][LEGEND_KEY] = "siege"
-        if g.geom_type == "Point":  # a town on a list, not an area: the siege symbol
-            features[-1]["properties"]["_icon"] = "siege-point"
     return _collection(features)
+
+
+def _siege_symbols(g: Any, name: Any, tip: str, pop: dict, sid: str) -> list[dict]:
+    """A siege known as a town (or a group of towns): one named symbol (``_icon``
+    ``siege-point``, ``_sn`` its name), which the map's script spreads apart from its
+    neighbours with a leader line when they would overlap; for a group, also its towns
+    (``siege-town``), shown from the zoom at which the group is wide enough to tell them
+    apart (``_lz``)."""
+    from .labels import _short, min_zoom
+
+    anchor = g if g.geom_type == "Point" else g.centroid
+    out = [_feature(_round(np.array([anchor]))[0], dict(st.SIEGE_STYLE), tip, pop, id=sid)]
+    out[-1]["properties"].update({LEGEND_KEY: "siege", "_icon": "siege-point",
+                                  "_sn": escape(_short(name))})
+    if g.geom_type == "MultiPoint":
+        minx, miny, maxx, maxy = g.bounds
+        out.append(_feature(g, dict(st.SIEGE_STYLE), tip, pop, id=f"_towns:{sid}"))
+        out[-1]["properties"].update({"_icon": "siege-town", "_lz": min_zoom(
+            max(maxx - minx, maxy - miny), TOWNS_NEED_PX, (miny + maxy) / 2)})
+    return out
 
 
 def _status_popup(row: Any, ctx: DrawContext, kind_default: str) -> tuple[str, str, dict]:

@@ -84,10 +84,16 @@ SIEGE_POINT_ICON = _svg("<circle cx='10' cy='10' r='7' fill='#000000' fill-opaci
                         "stroke-dasharray='4 2.2'/>")
 
 
+#: One town of a siege that spans several (Eastern Ghouta's nine): the ring in smaller, shown
+#: once the towns stand apart on screen; the siege's own symbol names the group.
+SIEGE_TOWN_ICON = _svg("<circle cx='10' cy='10' r='4.2' fill='#ffffff' fill-opacity='0.7' "
+                       "stroke='#000000' stroke-width='1.8' stroke-dasharray='2.6 1.6'/>")
+
+
 def icon_table() -> dict[str, str]:
     """Icon key → SVG, for the map's script: ``event:<type>`` per type, ``place``,
-    ``place-weak``, ``search`` and ``siege-point``."""
+    ``place-weak``, ``search``, ``siege-point`` and ``siege-town``."""
     out = {f"event:{k}": event_icon(k) for k in EVENT_LABELS}
     out.update({"place": PLACE_ICON, "place-weak": PLACE_WEAK_ICON, "search": SEARCH_ICON,
-                "siege-point": SIEGE_POINT_ICON})
+                "siege-point": SIEGE_POINT_ICON, "siege-town": SIEGE_TOWN_ICON})
     return out

@@ -89,9 +89,10 @@ def label_features(state: Any, ctx: DrawContext, layers: Iterable[str],
     wanted = set(layers)
     shown = None if actors is None else set(actors)
     out: list[dict | None] = []
-    if "sieges" in wanted:
+    if "sieges" in wanted:  # a siege at a town names itself (its symbol, see siege_features)
         out += [_area_label(g, _get(row, "name", "id"), "siege")
-                for row, g in _rows(getattr(state, "sieges", None))]
+                for row, g in _rows(getattr(state, "sieges", None))
+                if g.geom_type not in ("Point", "MultiPoint")]
     if "corridors" in wanted:
         out += [_area_label(g, _get(row, "name", "id"), "corridor")
                 for row, g in _rows(getattr(state, "corridors", None))]

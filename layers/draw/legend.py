@@ -140,6 +140,9 @@ def legend_entries(
             out.append((area_swatch(st.SIEGE_STYLE), "Besieged area"))
         if drawn is not None and "siege-point" in drawn:
             out.append((icon_swatch(icons.SIEGE_POINT_ICON), "Besieged place"))
+        if drawn is not None and "siege-town" in drawn:
+            out.append((icon_swatch(icons.SIEGE_TOWN_ICON),
+                        "Town of a besieged group (when zoomed in)"))
     if "corridors" in names:
         if has("cut"):
             out.append((line_swatch(st.CUT_STYLE, st.route_style("open")),

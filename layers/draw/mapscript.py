@@ -9,11 +9,17 @@ from our own server; the layers added later call ``window.CORDON`` to draw their
   symbol from :func:`layers.draw.icons.icon_table`, anything else a circle marker.
 - Labels carry the zoom from which they show (``_lz``) and a priority (``_lp``, lower first).
   After each zoom, pan or redraw, labels below their zoom are hidden, then the rest are placed
-  in priority order and any label that would overlap one already placed is hidden.
+  in priority order and any label that would overlap one already placed is hidden; a label is
+  slid along to fit inside the map when its place is on it, and hidden when it is not.
 - Vector layers are drawn by ``CORDON.Canvas``: Leaflet's canvas renderer, with circle markers
   stamped from an image drawn once per style, and a long run of markers (a layer of thousands
   of points) stamped once onto an image with a margin around the view that is copied while
   the map pans (large point layers stay smooth to pan and zoom).
+- A siege at a town (``_icon`` ``siege-point``) is a symbol carrying its name (``_sn``).
+  Symbols whose boxes (ring and name) would overlap on screen are gathered, and the group is
+  drawn as a column of named symbols beside it, each tied to its true place by a leader line
+  (a dot marks the place); groups that then overlap are gathered again. Their popups open
+  from where they are drawn. Symbols with a zoom (``_lz``, the towns of a group) show from it.
 - A tile layer whose tiles fail to load (no internet, blocked host) shows a note on the map
   instead of failing silently.
 
@@ -47,6 +53,12 @@ LABEL_CSS = """<style>
   font-weight: 600; text-transform: uppercase; }
 .cordon-label.cordon-off { display: none; }
 .cordon-icon { background: none; border: none; }
+.cordon-icon.cordon-off { display: none; }
+.cordon-siege-sym { position: relative; width: 20px; height: 20px; }
+.cordon-siege-name { position: absolute; left: 22px; top: 50%; transform: translateY(-50%);
+  white-space: nowrap; font: italic 700 12px/1.2 "Source Sans Pro", Arial, sans-serif;
+  color: #111; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
+.cordon-siege-flip .cordon-siege-name { left: auto; right: 22px; }
 .cordon-icon svg { display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,0.35)); }
 .cordon-tile-note { background: #fff3cd; color: #5c4400; border: 1px solid #e0c36a;
   padding: 3px 8px; font-size: 12px; border-radius: 3px; display: none; }
@@ -199,16 +211,116 @@ _SCRIPT = """
     }
     var svg = p._icon && C.icons[p._icon];
     if (svg) {
-      return L.marker(ll, {interactive: !quiet, keyboard: false, riseOnHover: true,
-        icon: L.divIcon({className: 'cordon-icon', html: svg, iconSize: [20, 20],
+      var named = p._icon === 'siege-point' && p._sn !== undefined, cls = 'cordon-icon';
+      if (named) {
+        cls += ' cordon-siege';
+        svg = '<div class="cordon-siege-sym">' + svg + '<span class="cordon-siege-name">'
+          + p._sn + '</span></div>';
+      } else if (p._lz !== undefined) {
+        cls += ' cordon-zoomed';
+      }
+      var s = L.marker(ll, {interactive: !quiet, keyboard: false, riseOnHover: true,
+        icon: L.divIcon({className: cls, html: svg, iconSize: [20, 20],
                          iconAnchor: [10, 10], tooltipAnchor: [10, 0], popupAnchor: [0, -8]})});
+      s._cordonZoom = Number(p._lz) || 0;
+      if (named || p._lz !== undefined) {
+        s.on('add', function() { if (this._icon) { this._icon._cordonMarker = this; } });
+      }
+      return s;
     }
     return L.circleMarker(ll, opts);
   };
-  var pending = null;
+  var pending = null, quiet = false, ROW = 22;
+  var leaders = L.layerGroup();
+  var overlap = function(a, b) {
+    return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+  };
+  var union = function(a, b) {
+    return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]),
+            Math.max(a[3], b[3])];
+  };
+  // Where a group of siege symbols goes: alone, on its place; several, a column beside them
+  // (ordered top to bottom as their places are, names turned away from the places).
+  var layout = function(group, width) {
+    if (group.length === 1) {
+      var it = group[0], flip = it.x + 14 + it.w > width;
+      return {at: [[it.x, it.y, flip]], box: flip ? [it.x - 14 - it.w, it.y - 11, it.x + 11,
+        it.y + 11] : [it.x - 11, it.y - 11, it.x + 14 + it.w, it.y + 11]};
+    }
+    var minX = Infinity, maxX = -Infinity, maxW = 0, cy = 0, box = null;
+    group.forEach(function(g) {
+      minX = Math.min(minX, g.x); maxX = Math.max(maxX, g.x); maxW = Math.max(maxW, g.w);
+      cy += g.y / group.length;
+      var dot = [g.x - 4, g.y - 4, g.x + 4, g.y + 4];
+      box = box ? union(box, dot) : dot;
+    });
+    var left = maxX + 36 + 14 + maxW > width && minX - 36 - 14 - maxW >= 0;
+    var x = left ? minX - 36 : maxX + 36, at = [];
+    group.sort(function(a, b) { return a.y - b.y; });
+    group.forEach(function(g, k) {
+      var y = cy + (k - (group.length - 1) / 2) * ROW;
+      at.push([x, y, left]);
+      box = union(box, left ? [x - 14 - g.w, y - 11, x + 11, y + 11]
+                            : [x - 11, y - 11, x + 14 + g.w, y + 11]);
+    });
+    return {at: at, box: box};
+  };
+  C.spread = function() {
+    quiet = true;
+    leaders.clearLayers();
+    if (!map.hasLayer(leaders)) { leaders.addTo(map); }
+    var items = [], placed = [], zoom = map.getZoom(), size = map.getSize();
+    var els = map.getContainer().querySelectorAll('.cordon-zoomed');
+    for (var k = 0; k < els.length; k++) {
+      var z = els[k]._cordonMarker;
+      if (z) { els[k].classList.toggle('cordon-off', zoom < z._cordonZoom); }
+    }
+    els = map.getContainer().querySelectorAll('.cordon-siege');
+    for (k = 0; k < els.length && els.length <= 300; k++) {
+      var m = els[k]._cordonMarker;
+      if (!m || !m._icon) { continue; }
+      var pt = map.latLngToContainerPoint(m.getLatLng()), name = els[k].querySelector('span');
+      items.push({m: m, el: els[k], x: pt.x, y: pt.y, w: name ? name.offsetWidth : 0});
+    }
+    var groups = items.map(function(it) { return [it]; }), shapes = groups.map(function(g) {
+      return layout(g, size.x); });
+    for (var merged = true; merged;) {
+      merged = false;
+      for (var i = 0; i < groups.length && !merged; i++) {
+        for (var j = i + 1; j < groups.length && !merged; j++) {
+          if (overlap(shapes[i].box, shapes[j].box)) {
+            groups[i] = groups[i].concat(groups[j]);
+            groups.splice(j, 1); shapes.splice(j, 1);
+            shapes[i] = layout(groups[i], size.x);
+            merged = true;
+          }
+        }
+      }
+    }
+    groups.forEach(function(group, g) {
+      placed.push(shapes[g].box);
+      group.forEach(function(it, k) {
+        var to = shapes[g].at[k], dx = to[0] - it.x, dy = to[1] - it.y, sym = it.el.firstChild;
+        if (sym) { sym.style.transform = (dx || dy) ? 'translate(' + dx + 'px,' + dy + 'px)' : ''; }
+        it.el.classList.toggle('cordon-siege-flip', to[2]);
+        var pop = it.m.getPopup && it.m.getPopup(), tip = it.m.getTooltip && it.m.getTooltip();
+        if (pop) { pop.options.offset = L.point(dx, dy - 8); }
+        if (tip) { tip.options.offset = L.point(dx + 10, dy); }
+        if (dx || dy) {
+          var ll = it.m.getLatLng(), end = map.containerPointToLatLng([to[0], to[1]]);
+          L.polyline([ll, end], {color: '#111', weight: 1.2, opacity: 0.85,
+            interactive: false}).addTo(leaders);
+          L.circleMarker(ll, {radius: 2.5, color: '#111', weight: 1, fillColor: '#111',
+            fillOpacity: 1, interactive: false}).addTo(leaders);
+        }
+      });
+    });
+    quiet = false;
+    return placed;
+  };
   C.placeLabels = function() {
     pending = null;
-    var zoom = map.getZoom(), size = map.getSize(), placed = [], labels = [];
+    var zoom = map.getZoom(), size = map.getSize(), placed = C.spread(), labels = [];
     // Labels only (found by their elements): a map may hold 10,000 other points.
     var els = map.getContainer().querySelectorAll('.cordon-label');
     for (var k = 0; k < els.length; k++) {
@@ -216,35 +328,43 @@ _SCRIPT = """
       if (l && l._cordonLabel && l._icon) { labels.push(l); }
     }
     labels.sort(function(a, b) { return a._cordonLabel.prio - b._cordonLabel.prio; });
-    // Every label that may show is shown, then all are measured, then placed: one layout for
-    // the lot instead of one forced layout per label.
-    var eligible = labels.filter(function(l) { return zoom >= l._cordonLabel.zoom; });
-    eligible.forEach(function(l) { l._icon.classList.remove('cordon-off'); });
-    eligible.forEach(function(l) {
-      var span = l._icon.firstChild;
-      l._cordonLabel.size = span ? [span.offsetWidth, span.offsetHeight] : [0, 0];
+    // Three passes, so the page lays itself out once, not once per label: unhide the
+    // candidates, measure them all, then place and hide.
+    var wanted = labels.map(function(l) {
+      var show = zoom >= l._cordonLabel.zoom;
+      if (show) { l._icon.classList.remove('cordon-off'); }
+      return show;
     });
-    labels.forEach(function(l) {
-      var el = l._icon, show = zoom >= l._cordonLabel.zoom, box = null;
+    var sizes = labels.map(function(l, k) {
+      var span = l._icon.firstChild;
+      return wanted[k] && span ? [span.offsetWidth, span.offsetHeight] : [0, 0];
+    });
+    labels.forEach(function(l, k) {
+      var el = l._icon, span = el.firstChild, show = wanted[k], box = null, dx = 0;
       if (show) {
-        var pt = map.latLngToContainerPoint(l.getLatLng());
-        var w = l._cordonLabel.size[0], h = l._cordonLabel.size[1];
+        var pt = map.latLngToContainerPoint(l.getLatLng()), w = sizes[k][0], h = sizes[k][1];
         var left = el.classList.contains('cordon-label-crossing') ? pt.x + 8 : pt.x - w / 2;
+        // A name whose place is on the map is moved along to fit inside it, not cut by its
+        // edge; one whose place is off the map is not shown.
+        dx = Math.max(0, 3 - left) || Math.min(0, size.x - 3 - left - w);
+        left += dx;
         box = [left - 2, pt.y - h / 2 - 1, left + w + 2, pt.y + h / 2 + 1];
-        if (box[2] < 0 || box[0] > size.x || box[3] < 0 || box[1] > size.y) { box = null; }
+        if (pt.x < 0 || pt.x > size.x || pt.y < 0 || pt.y > size.y) { box = null; show = false; }
         for (var i = 0; box && i < placed.length; i++) {
           var q = placed[i];
           if (box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3]) { show = false; }
         }
       }
       if (show && box) { placed.push(box); }
+      if (span) { span.style.marginLeft = show && dx ? dx + 'px' : ''; }
       el.classList.toggle('cordon-off', !show);
     });
   };
   C.schedule = function() {
-    if (pending === null) { pending = setTimeout(C.placeLabels, 30); }
+    // (the leader lines C.spread adds and removes do not ask for another placing)
+    if (pending === null && !quiet) { pending = setTimeout(C.placeLabels, 30); }
   };
-  map.on('zoomend moveend resize layeradd', C.schedule);
+  map.on('zoomend moveend resize layeradd layerremove', C.schedule);
   var note = L.control({position: 'bottomleft'});
   note.onAdd = function() {
     var div = L.DomUtil.create('div', 'cordon-tile-note');

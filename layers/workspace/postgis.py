@@ -39,7 +39,7 @@ from layers.workspace.backend import (
 # user gets our one-line message about it instead.
 logging.getLogger("psycopg").setLevel(logging.ERROR)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ROLES = ("viewer", "editor", "admin")
 _COLUMNS = "seq, kind, id, body, recorded_at, recorded_by, supersedes, reason, op"
 
@@ -110,6 +110,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE TABLE cordon_qgis.refreshed (workspace text PRIMARY KEY, stamp text NOT NULL)",
         "GRANT SELECT ON cordon_qgis.refreshed TO cordon_viewer",
         "GRANT INSERT, UPDATE ON cordon_qgis.refreshed TO cordon_editor",
+    ),
+    # The columns that date a user layer's features (Store.set_time), kept with the layer.
+    2: (
+        "ALTER TABLE cordon.layers ADD COLUMN time_from text, ADD COLUMN time_to text",
+        "GRANT UPDATE (time_from, time_to) ON cordon.layers TO cordon_editor",
     ),
 }
 

@@ -48,6 +48,14 @@ def test_names_show_at_city_zoom_and_thin_out_further_away(watched, server):
                     return [r.left, r.top, r.right, r.bottom]; })
         .filter(b => b[2] > 0 && b[3] > 0 && b[0] < innerWidth && b[1] < innerHeight)""")
     assert len(boxes) >= 5
+    # and none is cut by the map's edge: a name near it is slid inside
+    cut_js = """() => [...document.querySelectorAll('.cordon-label')]
+        .filter(e => !e.classList.contains('cordon-off'))
+        .map(e => { const r = e.firstChild.getBoundingClientRect();
+                    return [e.textContent, r.left, r.right]; })
+        .filter(b => b[1] < 0 || b[2] > innerWidth)"""
+    # (polled: the map may still be taking its final size, and labels are placed after it)
+    wait_for(lambda: not frame.evaluate(cut_js), timeout=10, what="no label cut by the edge")
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert not (a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1
@@ -109,12 +117,14 @@ def test_bad_link_says_what_it_ignored(watched, server):
     assert url_date(page) == "2016-09-15"  # then the default
 
 
-def test_dated_user_layer_follows_the_date(watched, server, tmp_path):
+def upload_dated_points(watched, server, tmp_path, stem: str, column: str):
+    """Open the page on 2016-09-15 and upload ``<stem>.geojson``: five points dated (in
+    ``column``) 5 June, July, August, October and November 2016. Returns (page, map frame)."""
     doc = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [37.1 + i / 50, 36.2]},
-         "properties": {"name": f"Point {m}", "date": f"2016-{m:02d}-05"}}
+         "properties": {"name": f"Point {m}", column: f"2016-{m:02d}-05"}}
         for i, m in enumerate((6, 7, 8, 10, 11))]}
-    upload = tmp_path / "dated.geojson"
+    upload = tmp_path / f"{stem}.geojson"
     upload.write_text(json.dumps(doc))
     page, frame = open_app(watched, server, "?date=2016-09-15")
     page.get_by_role("tab", name="My layers").click()
@@ -122,6 +132,11 @@ def test_dated_user_layer_follows_the_date(watched, server, tmp_path):
     page.get_by_test_id("stFileUploader").filter(has_text="Layer file").locator(
         "input[type=file]").set_input_files(str(upload))
     wait_idle(page)
+    return page, frame
+
+
+def test_dated_user_layer_follows_the_date(watched, server, tmp_path):
+    page, frame = upload_dated_points(watched, server, tmp_path, "dated", "date")
     assert counts(frame, "user")["user"] == 5  # until confirmed, every feature shows
     page.get_by_test_id("stCheckbox").filter(has_text="follows the map's date").locator(
         "label").click()

@@ -62,10 +62,12 @@ def counts(frame, want: str | None = None, *, gone: bool = False, timeout: float
 
 
 def wait_idle(page) -> None:
-    """Wait for Streamlit to finish the current run."""
+    """Wait for Streamlit to finish the current run: no running sign, and no element still
+    marked stale (with the minimal toolbar, Streamlit 1.67 shows no running sign at all)."""
     page.wait_for_timeout(300)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')", timeout=30000)
 
 
 def open_app(watched, server, query: str = ""):
