@@ -72,11 +72,9 @@ def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None,
         raise TypeError(f"geoparse() needs str, not {type(text).__name__}")
     if not text:
         return []
-    from geo.divisions import settle
     from geo.gazetteer import get_index
     from geo.gcpause import paused
     from geo.stopwords import word_lists
-    from geo.tails import add_tails
 
     index = get_index()  # opened (or built, the first time) with the collector on
     words = word_lists()
@@ -95,8 +93,10 @@ def geoparse(text: str, *, demonyms: bool = False, online: bool | None = None,
 def _parse(text: str, index: Index, words: WordLists, demonyms: bool,
            progress: Callable[[float], object] | None) -> list[Mention]:
     """The offline part of :func:`geoparse`: recognise and resolve, piece by piece."""
+    from geo.divisions import settle
     from geo.recognize import recognise
     from geo.resolve import resolve
+    from geo.tails import add_tails
 
     out: list[Mention] = []
     for base, chunk in _chunks(text):
