@@ -62,6 +62,10 @@ _AR_COUNTRYSIDE = re.compile(r"(?:^|[\s،])[وبلف]?(?:ال)?ريف[ \t]+$")
 _CITY_PART = re.compile(r"old city|downtown|district|neighbou?rhood|centre|center|quarter|"
                         r"outskirt|suburb|inner")
 _DIVISIONS = ("admin1", "admin2", "admin3")
+_READABLE = frozenset({"city", *_DIVISIONS})
+#: A word for the countryside after or before a name ("countryside", "ريف"; "rural" is a
+#: qualifier): a text with none names no countryside.
+_ANY_COUNTRYSIDE = re.compile(r"countryside|ريف", re.I)
 #: Kind cues that name a first-level division ("Kharkiv region" is the oblast, not its raion).
 _FIRST_LEVEL = frozenset({"province", "governorate", "state", "oblast", "region"})
 #: The kinds of the places that can show a division: its towns, districts and quarters (not
@@ -179,17 +183,20 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
         The same picks, with the seat or the division swapped in where the text says which
         (see the module docstring); certainty is kept.
     """
-    found: dict[int, tuple[Record, Record] | None] = {}
+    found: dict[tuple[int, int], tuple[Record, Record] | None] = {}
     todo = []
     swaps: dict[int, Record] = {}
     plural = _plural_cued(text, picks)
     for i, (sp, rec, _c) in enumerate(picks):
-        if rec.kind not in ("city", "admin1", "admin2", "admin3"):
+        if rec.kind not in _READABLE:
             continue
-        pair = found.get(id(sp.cands), found)
+        # one verdict per (name, pick): a name repeated all through a text is looked at once
+        fkey = (id(sp.cands), id(rec))
+        pair = found.get(fkey, found)
         if pair is found:
-            pair = found[id(sp.cands)] = _twins(sp.cands)
-        if pair is None or not _is_twin(rec, pair[0]):
+            pair = _twins(sp.cands)
+            pair = found[fkey] = pair if pair is not None and _is_twin(rec, pair[0]) else None
+        if pair is None:
             continue
         if i in plural:
             if rec.kind != "admin1":
@@ -200,14 +207,25 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
                 swaps[i] = pair[1]  # the governorate, not its district of the same name
             continue
         todo.append((i, pair))
+    if not todo:
+        return [(sp, swaps.get(i, rec), c) for i, (sp, rec, c) in enumerate(picks)] \
+            if swaps else picks
     counts: dict[int, tuple[int, int]] = {}
     keys: dict[int, set[str]] = {}  # the names that are a reading of each seat
     for i, (seat, _d) in todo:
         keys.setdefault(seat.rid, set()).add(picks[i][0].key)
+    # Without another place of the division named, only the words at the name can speak
+    # (countryside, a part of the city, a dateline): a name with none of them is skipped
+    # without a look at its surroundings, which keeps a name repeated all through a text cheap.
+    countryside = _ANY_COUNTRYSIDE.search(text) is not None
     for i, (seat, division) in todo:
         members = counts.get(seat.rid)
         if members is None:
             members = counts[seat.rid] = _members(picks, seat, keys[seat.rid])
+        if members == (0, 0) and not countryside:
+            sp = picks[i][0]
+            if not sp.qualifier and not sp.surface.isupper():
+                continue
         rec = _reading(text, i, picks, seat, division, members)
         if rec is not None and rec is not picks[i][1]:
             swaps[i] = rec
