@@ -4,6 +4,8 @@ the division and the city (``geo/divisions.py``, issue 13). Texts written for th
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import geo
 
@@ -97,3 +99,35 @@ def test_the_choice_is_per_name_and_leaves_other_places_alone():
     assert ms["Idlib"].kind == "admin1" and ms["Idlib"].source == "SY07"
     assert ms["Kharkiv"].kind == "city"  # no town of its oblast in the text
     assert ms["Saraqib"].kind == "city"
+
+
+def test_a_name_with_nothing_around_it_is_passed_over_without_reading(monkeypatch):
+    """Pasted text naming one city thousands of times costs no look around each mention; a
+    countryside word anywhere in the text makes every mention worth reading again."""
+    from geo import divisions
+
+    calls = []
+    real = divisions._reading
+    monkeypatch.setattr(divisions, "_reading", lambda *a: calls.append(1) or real(*a))
+    text = "حلب " * 3000
+    ms = parse(text)
+    assert len(ms) == 3000 and {m.kind for m in ms} == {"city"} and not calls
+    ms = parse("قصف في ريف حلب " + "حلب " * 20)
+    assert calls and ms[0].kind == "admin1" and ms[-1].kind == "city"
+
+
+# Words that drive the division reading, mixed at random: whatever the mix, mentions are in
+# order, do not overlap, index the text, and each name is read once at most.
+_VOCAB = ["Idlib", "Hama", "Aleppo", "Saraqib", "Kharkiv", "Izium", " and ", ", ", " in ",
+          " provinces", " governorate", " countryside", "rural ", "across ", "KHARKIV",
+          "\n", " camp", " crossings", "ريف ", "حلب ", "إدلب ", "محافظة ", "\x00", "{{ x }}"]
+
+
+@given(st.lists(st.sampled_from(_VOCAB), max_size=60))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_mix_of_cue_words_gives_ordered_disjoint_mentions(parts):
+    text = "".join(parts)
+    ms = parse(text)
+    for m in ms:
+        assert 0 <= m.start < m.end <= len(text) and text[m.start:m.end] == m.text
+    assert all(a.end <= b.start for a, b in zip(ms, ms[1:], strict=False))
