@@ -103,6 +103,12 @@ SHAPES: dict[str, tuple[Callable[[int, int], str], str]] = {
     "possessives": (_repeat("Aleppo's "), "a name with 's repeated"),
     "abbreviations": (_repeat("U.S. "), "dotted abbreviations"),
     "controls": (_repeat("Aleppo\x00\x01\x1b "), "NUL and other control characters"),
+    "comma-list": (_repeat("Idlib, Hama, "), "names in a comma list (each one an admin cue)"),
+    "plural-cue": (_repeat("Idlib, Hama and Homs provinces, "),
+                   "lists closed by a plural division word"),
+    "in-chain": (_repeat("Saraqib in Idlib in "), "each name said to be in the next"),
+    "tails": (_repeat("the Rafah and Kerem Shalom crossings, "),
+              "camp and crossing words after lists of names"),
 }
 
 

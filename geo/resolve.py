@@ -234,27 +234,32 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
     # (worked out when a span is scored, not for the repeats the memo below answers)
     static_of: dict[tuple, list[tuple[float, Record, int]]] = {}
     n = len(places)
-    # a repeated name without an admin cue gets the same answer: long texts stay linear. A
-    # span in an admin cue ("Paris, Texas") is worked out on its own; any other takes the
+    # A repeated name gets the same answer: long texts stay linear. Each span takes the
     # answer of the first span of the same name (surface, key, kind cue, tokens), in both
-    # rounds: work out the first ones and the cued ones, then hand the answers out.
+    # rounds: work out the first ones, then hand the answers out. A span in an admin cue
+    # ("Paris, Texas") is scored with its neighbour's candidates too, so its name counts as
+    # the same only with the same neighbour in the same place ("Idlib, Hama, " repeated is
+    # still worked out once, not once per span).
     first: dict[tuple, int] = {}
     todo: list[int] = []
     src: list[int] = []  # for each span, the span whose answer it takes
-    prv_comma, prv_end = False, -3
+    prv: Span | None = None
     for i, sp in enumerate(places):
-        if prv_comma and sp.start == prv_end + 2 or sp.comma_next and i + 1 < n \
-                and places[i + 1].start == sp.end + 2:
-            todo.append(i)
-            src.append(i)
+        nxt = places[i + 1] if i + 1 < n else None
+        after = nxt is not None and sp.comma_next and nxt.start == sp.end + 2
+        before = prv is not None and prv.comma_next and sp.start == prv.end + 2
+        if after or before:
+            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.cue_end,
+                    (id(nxt.cands), nxt.cue_end) if after else None,  # type: ignore[union-attr]
+                    id(prv.cands) if before else None)  # type: ignore[union-attr]
         else:
             mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok)
-            j = first.get(mkey)
-            if j is None:
-                j = first[mkey] = i
-                todo.append(i)
-            src.append(j)
-        prv_comma, prv_end = sp.comma_next, sp.end
+        j = first.get(mkey)
+        if j is None:
+            j = first[mkey] = i
+            todo.append(i)
+        src.append(j)
+        prv = sp
     many = Counter(src)  # span number -> how many spans take its answer
     for rnd in range(2):
         answers: dict[int, tuple | None] = {}

@@ -265,3 +265,29 @@ def test_joining_word_keys_changes_no_result(text, monkeypatch_module):
     finally:
         monkeypatch_module.undo()
     assert joined == whole
+
+
+def test_a_repeated_comma_list_is_scored_once_not_once_per_name(monkeypatch):
+    """Names next to an admin cue ("Idlib, Hama, …") were scored span by span: pasted lists
+    cost ten times the rest. Now a name with the same neighbour is worked out once."""
+    import geo.resolve as resolve
+
+    calls = []
+    real = resolve.Context.score
+    monkeypatch.setattr(resolve.Context, "score",
+                        lambda self, *a, **k: calls.append(1) or real(self, *a, **k))
+    few = geo.geoparse("Idlib, Hama, " * 10)
+    n_few = len(calls)
+    calls.clear()
+    many = geo.geoparse("Idlib, Hama, " * 2000)
+    assert len(many) == 4000 and len(calls) <= n_few
+    step = len("Idlib, Hama, ")
+    assert [(m.name, m.kind) for m in many[:20]] == [(m.name, m.kind) for m in few]
+    assert all(m.start == many[k % 20].start + (k // 20) * 10 * step
+               for k, m in enumerate(many[:200]))
+    for a, b in (("Paris, Texas, ", "Paris, France, "), ("Albany, New York, ", "Albany, ")):
+        text = (a + b) * 500
+        got = geo.geoparse(text)
+        alone = geo.geoparse(a + b)
+        assert [(m.name, m.country) for m in got[:len(alone)]] == \
+            [(m.name, m.country) for m in alone]
