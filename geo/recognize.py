@@ -315,22 +315,24 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     person_spans: list[tuple[int, int]] = []
     spans: list[Span] = []
     demonym_ccs: set[str] = set()
-    best_memo: dict[tuple[int, str], tuple | None] = {}
-    tok_memo: dict[tuple[int, str], tuple | None] = {}  # tokens that are their window alone
+    # the longest match from a window of tokens, per kind of run (0, 1, 2), and from a token
+    # that is its window alone, per script (Latin, Arabic)
+    best_memo: tuple[dict[str, tuple | None], ...] = ({}, {}, {})
+    tok_memo: tuple[dict[str, tuple | None], ...] = ({}, {})
     loose_memo: dict[tuple, tuple[bool, bool]] = {}
     leads = _demonym_leads(words)
     found_heads = {k[:k.index(" ")] for k in found if " " in k}
     for kind, toks, fks, lim, alone, cut in prepared:
         if kind == 1:
-            spans.extend(_match_arabic(text, toks, fks, lim, alone, cut, found, best_memo,
-                                       tok_memo, words.ar_cues or {}))
+            spans.extend(_match_arabic(text, toks, fks, lim, alone, cut, found, best_memo[1],
+                                       tok_memo[1], words.ar_cues or {}))
             continue
         before = len(person_spans)
         _people(text, toks, words, found, persons, person_spans)
         in_org = any(t[2] in words.org or t[2] in words.org_heads and _org_name(text, toks, words)
                      for t in toks)
         matched = _match_run(text, toks, kind, fks, lim, alone, found, words, leads, in_org,
-                             demonym_ccs, best_memo, tok_memo, found_heads)
+                             demonym_ccs, best_memo[kind], tok_memo[0], found_heads)
         run_persons = person_spans[before:]  # in text order, not overlapping
         k = 0
         for sp in matched:
@@ -518,8 +520,8 @@ def _lookup(found: dict, key: str) -> tuple[tuple[Record, int], ...]:
 
 def _match_run(text: str, toks: list, kind: int, fks: list[str | None], lim: list[int],
                alone: list[bool], found: dict, words: WordLists, leads: frozenset[str],
-               in_org: bool, demonym_ccs: set[str], memo: dict[tuple[int, str], tuple | None],
-               tok_memo: dict[tuple[int, str], tuple | None],
+               in_org: bool, demonym_ccs: set[str], memo: dict[str, tuple | None],
+               tok_memo: dict[str, tuple | None],
                found_heads: frozenset[str] | set[str] = frozenset()) -> list[Span]:
     """The names (and demonyms) of a Latin run, longest first, left to right.
     ``found_heads``: the first words of the keys of several words in ``found``."""
@@ -541,7 +543,7 @@ def _match_run(text: str, toks: list, kind: int, fks: list[str | None], lim: lis
             # begins with its key (nor is its key "al": "Aal-Tolnaa" is also looked up as
             # "tolna"). _best_latin's last step, inlined, and worked out once per word (such
             # a token has a key and is no article)
-            best = tok_memo.get((0, w), _UNSEEN)
+            best = tok_memo.get(w, _UNSEEN)
             if best is _UNSEEN:
                 dem = demonyms.get(w)
                 if dem:
@@ -550,10 +552,10 @@ def _match_run(text: str, toks: list, kind: int, fks: list[str | None], lim: lis
                     key = fks[i]
                     cands = _lookup(found, key)
                     best = (0, len(w), w, key, cands, None) if cands else None
-                tok_memo[(0, w)] = best
+                tok_memo[w] = best
         else:
             stop = i + _MAXN if i + _MAXN < n else n
-            mkey = (kind, text[base:toks[stop - 1][1]])
+            mkey = text[base:toks[stop - 1][1]]
             best = memo.get(mkey, _UNSEEN)
             if best is _UNSEEN:
                 best = memo[mkey] = _best_latin(text, toks, i, stop, fks, lim[i], found,
@@ -613,8 +615,8 @@ _AR_CUE_WORD = {"admin1": "governorate", "admin2": "district", "admin3": "distri
 
 def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
                   alone: list[bool], cut: list[bool], found: dict,
-                  memo: dict[tuple[int, str], tuple | None],
-                  tok_memo: dict[tuple[int, str], tuple | None],
+                  memo: dict[str, tuple | None],
+                  tok_memo: dict[str, tuple | None],
                   cues: dict[str, str]) -> list[Span]:
     """The names of an Arabic-script run, longest first, left to right. A place-type noun
     (``cues``: مدينة، حي، محافظة…) is never a name by itself; before a name it sets the
@@ -626,13 +628,13 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
         base, _b, w = toks[i]
         if alone[i] and (cut[i] or not (len(w) > 3 and w[0] in "وبلف")):
             # only the token itself can be a name: once per word
-            best = tok_memo.get((1, w), _UNSEEN)
+            best = tok_memo.get(w, _UNSEEN)
             if best is _UNSEEN:
-                best = tok_memo[(1, w)] = _best_arabic(text, toks, i, i + 1, fks, lim[i],
+                best = tok_memo[w] = _best_arabic(text, toks, i, i + 1, fks, lim[i],
                                                        found, True, True)
         else:
             stop = i + _MAXN if i + _MAXN < n else n
-            mkey = (1, text[base:toks[stop - 1][1]])
+            mkey = text[base:toks[stop - 1][1]]
             best = memo.get(mkey, _UNSEEN)
             if best is _UNSEEN:
                 best = memo[mkey] = _best_arabic(text, toks, i, stop, fks, lim[i], found,
@@ -795,13 +797,15 @@ def _keep_cached(text: str, sp: Span, words: WordLists, persons: set[str],
     else:
         person = all(t in persons for t in s.split())
         of_next = False
-    before = text[max(0, start - _BEFORE):start]
+    lo = start - _BEFORE if start > _BEFORE else 0
     # _sentence_initial reads the same characters before the span, and further back only
     # when they are all blanks, quotes or dashes: only then is its answer more than them
-    ini = _sentence_initial(text, start) if len(before) == _BEFORE and \
-        before[-1] in _OPENERS and not before.rstrip(_OPENERS) else None
+    # (the first and last of them are tested first: one is seldom a blank when both are)
+    ini = _sentence_initial(text, start) if start >= _BEFORE and text[lo] in _OPENERS \
+        and text[start - 1] in _OPENERS and not text[lo:start].rstrip(_OPENERS) else None
+    # the characters before, the span and those after as one string, and where the span starts
     key = (s, sp.arabic, sp.ntok, sp.in_org, sp.loose, sp.loose_left, person, of_next, ini,
-           before, text[end:end + _AFTER])
+           text[lo:end + _AFTER], start - lo)
     hit = memo.get(key)
     if hit is None:
         keep = _keep(text, sp, words, persons)
