@@ -401,8 +401,31 @@ def build(path: Path, places: dict | None = None, progress: bool = True) -> Path
     con.commit()
     con.close()
     os.replace(tmp, path)
-    for old in path.parent.glob("geo-index-*.sqlite"):  # indexes of older inputs
-        if old != path:
-            old.unlink(missing_ok=True)
+    _prune(path)
     say(f"index ready: {w.n_names} names, {path}")
     return path
+
+
+#: Indexes of other inputs kept beside the new one (two checkouts or versions sharing a cache
+#: folder would otherwise delete each other's index and rebuild it on every switch), and for
+#: how long; older ones, and any beyond these, are deleted (about 50 MB each).
+KEEP_OTHERS = 2
+KEEP_DAYS = 7
+
+
+def _prune(path: Path) -> None:
+    """Delete the indexes of other inputs but the ``KEEP_OTHERS`` newest of the last
+    ``KEEP_DAYS`` days."""
+    others = []
+    for old in path.parent.glob("geo-index-*.sqlite"):
+        if old != path:
+            try:
+                others.append((old.stat().st_mtime, old))
+            except OSError:
+                continue
+    others.sort(reverse=True)
+    now = time.time()
+    for k, (mtime, old) in enumerate(others):
+        if k >= KEEP_OTHERS or now - mtime > KEEP_DAYS * 86400:
+            old.unlink(missing_ok=True)
+

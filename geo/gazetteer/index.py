@@ -2,8 +2,9 @@
 
 The index lives in the cache directory (``$CORDON_CACHE``, default ``~/.cache/cordon``) as
 ``geo-index-<hash>.sqlite``; the hash covers the builder's schema version and the size and time
-of every input file, so a changed place table or package version builds a fresh index. Opening
-costs a few milliseconds; lookups batch many keys into one query.
+of every input file, so a changed place table or package version builds a fresh index (which
+keeps the two newest indexes of other inputs from the last week and deletes the rest:
+``build._prune``). Opening costs a few milliseconds; lookups batch many keys into one query.
 
 User gazetteers (``geo.gazetteer.user``) are separate files beside it; every lookup checks the
 list of them (one ``stat``) and, when it changed, opens the new list and forgets its cached
