@@ -246,12 +246,12 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
     prv: Span | None = None
     for i, sp in enumerate(places):
         nxt = places[i + 1] if i + 1 < n else None
-        after = nxt is not None and sp.comma_next and nxt.start == sp.end + 2
-        before = prv is not None and prv.comma_next and sp.start == prv.end + 2
-        if after or before:
-            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.cue_end,
-                    (id(nxt.cands), nxt.cue_end) if after else None,  # type: ignore[union-attr]
-                    id(prv.cands) if before else None)  # type: ignore[union-attr]
+        after = (id(nxt.cands), nxt.cue_end) if nxt is not None and sp.comma_next \
+            and nxt.start == sp.end + 2 else None
+        before = id(prv.cands) if prv is not None and prv.comma_next \
+            and sp.start == prv.end + 2 else None
+        if after is not None or before is not None:
+            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.cue_end, after, before)
         else:
             mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok)
         j = first.get(mkey)
