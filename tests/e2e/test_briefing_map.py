@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
 import pytest
 
-from .test_map import CONTROL_JS, counts, map_frame, open_app, wait_idle
+from .test_map import CONTROL_JS, counts, map_frame, open_app, open_with_layer, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -124,15 +123,8 @@ def upload_dated_points(watched, server, tmp_path, stem: str, column: str):
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [37.1 + i / 50, 36.2]},
          "properties": {"name": f"Point {m}", column: f"2016-{m:02d}-05"}}
         for i, m in enumerate((6, 7, 8, 10, 11))]}
-    upload = tmp_path / f"{stem}.geojson"
-    upload.write_text(json.dumps(doc))
-    page, frame = open_app(watched, server, "?date=2016-09-15")
-    page.get_by_role("tab", name="My layers").click()
-    wait_idle(page)
-    page.get_by_test_id("stFileUploader").filter(has_text="Layer file").locator(
-        "input[type=file]").set_input_files(str(upload))
-    wait_idle(page)
-    return page, frame
+    return open_with_layer(watched, server, tmp_path / f"{stem}.geojson", doc["features"],
+                           "?date=2016-09-15")
 
 
 def test_dated_user_layer_follows_the_date(watched, server, tmp_path):

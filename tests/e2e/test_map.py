@@ -78,10 +78,10 @@ def open_app(watched, server, query: str = ""):
     return page, frame
 
 
-def open_with_layer(watched, server, path: Path, features: list[dict]):
-    """Open the page and upload ``features`` (written to ``path``) as a layer."""
+def open_with_layer(watched, server, path: Path, features: list[dict], query: str = ""):
+    """Open the page (at ``query``) and upload ``features`` (written to ``path``) as a layer."""
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
-    page, frame = open_app(watched, server)
+    page, frame = open_app(watched, server, query)
     page.get_by_role("tab", name="My layers").click()
     wait_idle(page)
     page.get_by_test_id("stFileUploader").filter(has_text="Layer file").locator(
