@@ -147,3 +147,40 @@ def test_damaged_index_file_is_rebuilt(tmp_path, monkeypatch):
     idx = gindex._open_or_build(path)
     assert built == [path]
     assert idx._con.execute("SELECT v FROM meta").fetchone() == ("x",)
+
+
+def test_the_key_filter_never_hides_a_name_of_the_index(tiny_index):
+    """Every key in the names table passes the filter; the filter stands in for SQLite only
+    on keys that are not there (and lets a few of those through, which SQLite then answers)."""
+    from geo.gazetteer import keyfilter
+
+    keys = [k for (k,) in tiny_index._con.execute("SELECT key FROM names")]
+    bits = tiny_index._con.execute("SELECT v FROM meta WHERE k = 'key_filter'").fetchone()[0]
+    assert len(bits) == 1 << (keyfilter.BITS - 3)
+    assert keyfilter.maybe(bits, keys) == keys
+    absent = [f"nowhere {i}" for i in range(2000)]
+    assert len(keyfilter.maybe(bits, absent)) < 20  # a few dozen keys set few of 16 M bits
+    hits = tiny_index.find(keys + absent)
+    assert set(hits) == set(keys)
+
+
+def test_find_answers_the_same_with_and_without_the_key_filter():
+    """On the real index: the filter changes which keys reach SQLite, never the answers."""
+    from geo.gazetteer import get_index
+    from geo.gazetteer.index import Index
+
+    index = get_index()
+    words = ("Aleppo Damascus Homs Idlib Raqqa Kobani Zamzam Roj Rafah Kharkiv Paris Texas "
+             "Springfield Gaza Sanaa Tigray Nowhereville Qwzx Xylophone Abe Kos Tar Mosul "
+             "Hama Daraa Saraqib Kafr Nabl Sheikh Maqsoud Jabal").split()
+    keys = {fold(w) for w in words} | {fold(f"{a} {b}") for a in words[:12] for b in words} \
+        | {fold("Kafr Nabl"), fold("Sheikh Maqsoud")}
+    plain_index = Index(index.path)
+    plain_index._filter = b""  # no filter: every key goes to SQLite
+    filtered = Index(index.path)
+    want = plain_index.find(keys)
+    got = filtered.find(keys)
+    assert filtered._filter  # the filter was read from the index
+    assert {k: [(r.source, h) for r, h in v] for k, v in got.items()} == \
+        {k: [(r.source, h) for r, h in v] for k, v in want.items()}
+    assert {fold("Aleppo"), fold("Kafr Nabl"), fold("Sheikh Maqsoud")} <= set(got)

@@ -38,12 +38,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from geo.gazetteer import keyfilter
 from geo.normalize import drop_article, fold
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA_GEO = ROOT / "data" / "geo"
 DATA_PLACES = ROOT / "data" / "places"
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 
 _LATIN = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff\u2019]+$")
 _ARABIC = re.compile(r"^[\u0600-\u06ff\s]+$")
@@ -398,6 +399,8 @@ def build(path: Path, places: dict | None = None, progress: bool = True) -> Path
     con.execute("DROP INDEX places_admin1")
     _mark_capitals(con)
     con.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    con.execute("INSERT INTO meta VALUES ('key_filter', ?)",
+                (keyfilter.build(k for (k,) in con.execute("SELECT DISTINCT key FROM names")),))
     con.commit()
     con.close()
     os.replace(tmp, path)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.gazetteer import build as _build
+from geo.gazetteer import keyfilter
 from geo.gazetteer import registry as _registry
 
 
@@ -83,6 +84,7 @@ class Index:
         self._user_sig: tuple | None = None
         self._overlay = None  # geo.gazetteer.overlay.Overlay of the user gazetteers, or None
         self._heads_all: frozenset[str] | None = None
+        self._filter: bytes | None = None  # geo.gazetteer.keyfilter of the names, read once
 
     def _user(self):
         """The user gazetteers as the registry lists them now (one ``stat`` a call)."""
@@ -132,8 +134,14 @@ class Index:
             todo = list(todo)
             found: dict[str, list[tuple[Record, int]]] = {}
             with self._lock:
-                for i in range(0, len(todo), 500):
-                    chunk = todo[i:i + 500]
+                if self._filter is None:
+                    row = self._con.execute(
+                        "SELECT v FROM meta WHERE k = 'key_filter'").fetchone()
+                    self._filter = row[0] if row else b""
+                # only keys the filter cannot rule out are asked of SQLite
+                ask = keyfilter.maybe(self._filter, todo) if self._filter else todo
+                for i in range(0, len(ask), 500):
+                    chunk = ask[i:i + 500]
                     q = (f"SELECT n.key, n.how, {self._COLS} FROM names n JOIN places p "
                          f"ON p.rid = n.rid WHERE n.key IN ({','.join('?' * len(chunk))})")
                     for row in self._con.execute(q, chunk):
