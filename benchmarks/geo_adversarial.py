@@ -114,10 +114,9 @@ SHAPES: dict[str, tuple[Callable[[int, int], str], str]] = {
 
 def _clear_caches() -> None:
     from geo.gazetteer import get_index
-    from geo.normalize import fold, plain
+    from geo.normalize import clear_caches
 
-    fold.cache_clear()
-    plain.cache_clear()
+    clear_caches()
     get_index()._cache.clear()
     get_index()._misses.clear()
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 _SPECIAL = str.maketrans({
@@ -92,6 +93,56 @@ def fold(name: str) -> str:
     # = _DOUBLE.sub(r"\1", text): splitting on a one-group pattern keeps the group, and on
     # Python 3.11 a template with a group reference costs a Python call per sub
     return "".join(_DOUBLE.split(text))
+
+
+#: Keys of single words, for :func:`fold_words` (emptied when it reaches ``fold``'s size).
+_WORD_KEYS: dict[str, str] = {}
+_WORD_KEYS_MAX = 200_000
+
+
+def fold_words(words: Iterable[str]) -> dict[str, str]:
+    """``{w: fold(w)}`` for single words, the new ones of ASCII letters folded all at once.
+
+    A text of unseen words (a first pass, random capitalised words) costs one ``fold`` call
+    each, most of it Python's per-call work. A word of ASCII letters has no blank, hyphen,
+    mark or punctuation, so each of ``fold``'s rules stays inside it and the rules can run
+    once over all such words joined by newlines (no rule matches across a newline: ``\b``
+    sees a boundary there, and no replaced pair or doubled letter contains one).
+    ``tests/test_geo_normalize.py`` checks the equality.
+    """
+    cache = _WORD_KEYS
+    out: dict[str, str] = {}
+    batch: list[str] = []
+    for w in words:
+        k = cache.get(w)
+        if k is not None:
+            out[w] = k
+        elif w.isascii() and w.isalpha():
+            batch.append(w)
+        else:
+            out[w] = fold(w)
+    if not batch:
+        return out
+    if len(cache) + len(batch) > _WORD_KEYS_MAX:
+        cache.clear()
+    text = "\n".join(batch).lower()
+    if "sh" in text or "ch" in text:
+        text = _SHEIKH.sub("shaykh", text)
+    if "st" in text or "saint" in text:
+        text = _SAINT.sub("st", text)
+    if "mount" in text:
+        text = _MOUNT.sub("mt", text)
+    text = text.replace("q", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i")
+    for w, k in zip(batch, "".join(_DOUBLE.split(text)).split("\n"), strict=True):
+        out[w] = cache[w] = k
+    return out
+
+
+def clear_caches() -> None:
+    """Forget every memoised key (``fold``, ``plain``, ``fold_words``): a first pass again."""
+    fold.cache_clear()
+    plain.cache_clear()
+    _WORD_KEYS.clear()
 
 
 def drop_article(key: str) -> str | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from geo.gazetteer import Index, Record
 from geo.normalize import _HAS_ARABIC as _ARABIC_CHAR  # the test fold() branches on
-from geo.normalize import fold, plain
+from geo.normalize import fold, fold_words, plain
 from geo.stopwords import WordLists
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĠĦĪİĶĹĽŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŸŹŻŽḤḨṢṬẒ"
@@ -259,39 +259,36 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     """
     # runs of (kind, tokens); kind 0: Latin, 1: Arabic script, 2: Latin with Arabic letters.
     # Tokens are found in place: _TOK looks neither behind its start nor past a run's end.
-    runs: list[tuple[int, list[tuple[int, int, str]], list[str | None], list[int]]] = []
-    ntoks = 0
-    one_keys: dict[tuple[int, str], tuple] = {}  # the keys of one-word runs, once per word
-
-    def one_word(kind: int, a: int, b: int, w: str) -> None:
-        hit = one_keys.get((kind, w))
-        if hit is None:
-            hit = one_keys[(kind, w)] = _token_keys([(a, b, w)], kind == 1)
-        runs.append((kind, [(a, b, w)], *hit))
-
+    found_runs: list[tuple[int, list[tuple[int, int, str]]]] = []
     for m in _RUN.finditer(text):
         a, b = m.span()
         w = m.group()
         if w.isalpha() and w.isascii():  # one plain word (most runs): the token is the run
-            one_word(0, a, b, w)
-            ntoks += 1
+            found_runs.append((0, [(a, b, w)]))
             continue
-        toks = [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, a, b)]
-        runs.append((2 if not w.isascii() and _ARABIC_CHAR.search(w) else 0, toks,
-                     *_token_keys(toks, False)))
-        ntoks += len(toks)
+        found_runs.append((2 if not w.isascii() and _ARABIC_CHAR.search(w) else 0,
+                           [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, a, b)]))
     for m in _AR_RUN.finditer(text):
         a, b = m.span()
         if b - a < 3:
             continue  # the Arabic-script matcher takes no name under three letters
         w = m.group()
-        if w.isalnum():  # one word
-            one_word(1, a, b, w)
-            ntoks += 1
-            continue
-        toks = [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, a, b)]
-        runs.append((1, toks, *_token_keys(toks, True)))
+        found_runs.append((1, [(a, b, w)] if w.isalnum() else
+                           [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, a, b)]))
+    # every word's key at once (the new ones folded in one pass: geo.normalize.fold_words)
+    keys_of = fold_words({t[2] for _kind, toks in found_runs for t in toks})
+    runs: list[tuple[int, list[tuple[int, int, str]], list[str | None], list[int]]] = []
+    ntoks = 0
+    one_keys: dict[tuple[int, str], tuple] = {}  # the keys of one-word runs, once per word
+    for kind, toks in found_runs:
         ntoks += len(toks)
+        if len(toks) == 1:
+            hit = one_keys.get((kind, toks[0][2]))
+            if hit is None:
+                hit = one_keys[(kind, toks[0][2])] = _token_keys(toks, kind == 1, keys_of)
+            runs.append((kind, toks, *hit))
+        else:
+            runs.append((kind, toks, *_token_keys(toks, kind == 1, keys_of)))
     heads = index.heads(load=ntoks >= HEADS_MIN_TOKENS)
     keys: set[str] = set()
     # The n-grams and the longest match from a token depend only on the text of the window of
@@ -329,8 +326,12 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
             continue
         before = len(person_spans)
         _people(text, toks, words, found, persons, person_spans)
-        in_org = any(t[2] in words.org or t[2] in words.org_heads and _org_name(text, toks, words)
-                     for t in toks)
+        if len(toks) == 1:  # most runs (the any() below costs a generator per run)
+            w = toks[0][2]
+            in_org = w in words.org or w in words.org_heads and _org_name(text, toks, words)
+        else:
+            in_org = any(t[2] in words.org or t[2] in words.org_heads
+                         and _org_name(text, toks, words) for t in toks)
         matched = _match_run(text, toks, kind, fks, lim, alone, found, words, leads, in_org,
                              demonym_ccs, best_memo[kind], tok_memo[0], found_heads)
         run_persons = person_spans[before:]  # in text order, not overlapping
@@ -340,7 +341,7 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
                 k += 1
             if k < len(run_persons) and run_persons[k][0] <= sp.start:
                 continue  # inside a person's name
-            if sp.demonym is None:
+            if sp.demonym is None and len(toks) > 1:  # (alone in its run: no word beside)
                 sp.loose = _loose_cached(text, toks, sp, words, loose_memo)
             spans.append(sp)
     out = []
@@ -390,7 +391,8 @@ def _disjoint(spans: list[Span]) -> list[Span]:
     return out
 
 
-def _token_keys(toks: list, arabic: bool) -> tuple[list[str | None], list[int]]:
+def _token_keys(toks: list, arabic: bool,
+                keys_of: dict[str, str]) -> tuple[list[str | None], list[int]]:
     """The key of each token of a run, where the key of an n-gram is the keys of its tokens
     joined by a blank (None where that does not hold), and for each token the first token at or
     after it that cannot be joined.
@@ -404,15 +406,15 @@ def _token_keys(toks: list, arabic: bool) -> tuple[list[str | None], list[int]]:
     if len(toks) == 1:
         w = toks[0][2]
         if arabic:
-            k = fold(w) or None
+            k = keys_of[w] or None
         else:
-            k = fold(w) if w.isascii() and w.isalpha() and w.lower() not in _HYPHEN_ARTICLES \
-                else None
+            k = keys_of[w] if w.isascii() and w.isalpha() \
+                and w.lower() not in _HYPHEN_ARTICLES else None
         return [k], [1 if k is not None else 0]
     if arabic:
-        fks = [fold(w) or None for _a, _b, w in toks]
+        fks = [keys_of[w] or None for _a, _b, w in toks]
     else:
-        fks = [fold(w) if w.isascii() and w.isalpha() and w.lower() not in _HYPHEN_ARTICLES
+        fks = [keys_of[w] if w.isascii() and w.isalpha() and w.lower() not in _HYPHEN_ARTICLES
                else None for _a, _b, w in toks]
     lim = [0] * len(fks)
     nxt = len(fks)
@@ -701,15 +703,14 @@ def _word_before(text: str, start: int) -> str | None:
     word when it is all letters and digits, at a tenth of the cost. Other words (with "_",
     a hyphen, a bracket…) are searched for as before.
     """
+    if not start or not text[start - 1].isspace():
+        return None  # no blank before start (what the pattern's closing blanks need)
     lo = start - 30 if start > 30 else 0
-    seg = text[lo:start]
-    s = seg.rstrip()
-    if len(s) == len(seg):
-        return None  # no blank before start
+    s = text[lo:start].rstrip()
     if s.endswith("."):
         s = s[:-1]
-    if not s or s[-1].isspace():
-        return None  # no word right before the blanks
+    if not s or not (s[-1].isalnum() or s[-1] == "_"):
+        return None  # no word (\w) right before the blanks: "Idlib, Hama"
     w = s.rsplit(None, 1)[-1]
     if not w.isalnum():
         m = _LOWER_TITLE.search(text, lo, start)

@@ -255,8 +255,8 @@ def test_joining_word_keys_changes_no_result(text, monkeypatch_module):
     joined = spans(geo.geoparse(text, demonyms=True))
     real = recognize._token_keys
 
-    def no_joins(toks, arabic):
-        fks, _lim = real(toks, arabic)
+    def no_joins(toks, arabic, keys_of):
+        fks, _lim = real(toks, arabic, keys_of)
         return [None] * len(fks), [0] * len(fks)
 
     monkeypatch_module.setattr(recognize, "_token_keys", no_joins)

@@ -46,3 +46,22 @@ def test_a_free_direction_word_is_the_one_the_expression_matches(word):
 def test_every_listed_direction_word_is_one():
     for w in rz._FREE_WORDS:
         assert rz._FREE.match(w) and rz._FREE.match(w.upper()) and rz._free(w.title())
+
+
+# ASCII letters and the pieces fold()'s rules rewrite (Sheikh, Saint/St/Ste, Mount, q, ou, oo,
+# ee, doubled letters, the article "el"), in any case
+FOLD_PIECES = ["sheikh", "Shaykh", "CHEIKH", "saint", "St", "ste", "Mount", "mountain", "q",
+               "ou", "OO", "ee", "ll", "el", "al", "a", "b", "Z", "x", "ch", "sh"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(words=st.lists(st.lists(st.sampled_from(FOLD_PIECES), min_size=1, max_size=5)
+                      .map("".join), max_size=80),
+       others=st.lists(st.text(max_size=6), max_size=5))
+def test_words_folded_together_have_the_keys_fold_gives_each(words, others):
+    from geo.normalize import clear_caches, fold, fold_words
+
+    clear_caches()
+    got = fold_words(words + others)
+    assert got == {w: fold(w) for w in words + others}
+    assert fold_words(words) == {w: fold(w) for w in words}  # from its own cache now
