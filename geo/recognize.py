@@ -15,6 +15,7 @@ sentence or naming only small places, and weak names inside organisation names.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from geo.gazetteer import Index, Record
@@ -344,28 +345,34 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
             if sp.demonym is None and len(toks) > 1:  # (alone in its run: no word beside)
                 sp.loose = _loose_cached(text, toks, sp, words, loose_memo)
             spans.append(sp)
-    out = []
     keep_memo: dict[tuple, tuple] = {}
-    for sp in spans:
-        if sp.demonym is None and not _keep_cached(text, sp, words, persons, keep_memo):
-            continue
-        out.append(sp)
-    return _disjoint(out), demonym_ccs
+
+    def keep(sp: Span) -> bool:
+        return sp.demonym is not None or _keep_cached(text, sp, words, persons, keep_memo)
+
+    return _disjoint(spans, keep), demonym_ccs
 
 
 _NOT_ALONE = (False,)  # what _alone says of a run of one token
 
 
-def _disjoint(spans: list[Span]) -> list[Span]:
-    """The spans in text order with no two overlapping: the earliest start wins, then the
-    longest, then the Arabic-script matcher's span. A Latin run can hold Arabic-script words
-    ("Al-دمشق") that the Arabic-script runs find as well, so one stretch of text could
-    otherwise give two mentions. Each matcher's spans come in text order and do not overlap,
-    so the two lists are merged in one pass."""
-    lat = [sp for sp in spans if not sp.arabic]
+def _disjoint(spans: list[Span], keep: Callable[[Span], bool]) -> list[Span]:
+    """The spans that ``keep`` keeps, in text order with no two overlapping: the earliest
+    start wins, then the longest, then the Arabic-script matcher's span. A Latin run can hold
+    Arabic-script words ("Al-دمشق") that the Arabic-script runs find as well, so one stretch
+    of text could otherwise give two mentions. Each matcher's spans come in text order and do
+    not overlap, so the two lists are merged in one pass.
+
+    ``keep`` runs on every Latin span in order (it may learn persons from them), then on the
+    Arabic-script spans as the merge reaches them, and not at all on one that a kept span
+    already covers: it would be dropped whatever ``keep`` said, and ``keep`` learns nothing
+    from an Arabic-script span (``_keep`` adds a person only for a loose Latin word), so
+    "Al-دمشق" repeated costs one verdict per mention, not two.
+    """
+    lat = [sp for sp in spans if not sp.arabic and keep(sp)]
     ar = [sp for sp in spans if sp.arabic] if len(lat) < len(spans) else []
-    if not ar or not lat:
-        return spans
+    if not ar:
+        return lat
     out: list[Span] = []
     end = -1
     i = j = 0
@@ -385,7 +392,7 @@ def _disjoint(spans: list[Span]) -> list[Span]:
             else:
                 sp = y
                 j += 1
-        if sp.start >= end:
+        if sp.start >= end and (not sp.arabic or keep(sp)):
             out.append(sp)
             end = sp.end
     return out
