@@ -107,24 +107,39 @@ def fold_words(words: Iterable[str]) -> dict[str, str]:
     each, most of it Python's per-call work. A word of ASCII letters has no blank, hyphen,
     mark or punctuation, so each of ``fold``'s rules stays inside it and the rules can run
     once over all such words joined by newlines (no rule matches across a newline: ``\b``
-    sees a boundary there, and no replaced pair or doubled letter contains one).
+    sees a boundary there, and no replaced pair or doubled letter contains one). A word of
+    letters with an Arabic one is folded by ``fold_arabic``, whose rules are per character,
+    so those words go through together too.
     ``tests/test_geo_normalize.py`` checks the equality.
     """
     cache = _WORD_KEYS
     out: dict[str, str] = {}
     batch: list[str] = []
+    arabic: list[str] = []
     for w in words:
         k = cache.get(w)
         if k is not None:
             out[w] = k
-        elif w.isascii() and w.isalpha():
-            batch.append(w)
+        elif w.isalpha():
+            if w.isascii():
+                batch.append(w)
+            elif _HAS_ARABIC.search(w):
+                arabic.append(w)
+            else:
+                out[w] = fold(w)
         else:
             out[w] = fold(w)
+    if not batch and not arabic:
+        return out
+    if len(cache) + len(batch) + len(arabic) > _WORD_KEYS_MAX:
+        cache.clear()
+    if arabic:
+        # fold_arabic's marks and letters, one character at a time; a letter word has no blank
+        text = _AR_DROP.sub("", "\n".join(arabic)).translate(_AR_MAP)
+        for w, k in zip(arabic, text.split("\n"), strict=True):
+            out[w] = cache[w] = k
     if not batch:
         return out
-    if len(cache) + len(batch) > _WORD_KEYS_MAX:
-        cache.clear()
     text = "\n".join(batch).lower()
     if "sh" in text or "ch" in text:
         text = _SHEIKH.sub("shaykh", text)

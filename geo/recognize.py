@@ -33,6 +33,8 @@ _RUN = re.compile(rf"(?<![\w.])(?:{_WORD})(?:[ \t]+(?:{_CONN}[ \t]+)*(?:{_WORD})
 _TOK = re.compile(r"(?:[A-Z]\.){2,}|(?:St|Mt|Ft|Ste)\.|['’]s\b|\w+(?:['’](?!s\b)\w+)*")
 _AR_RUN = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]+"
                      r"(?:[ \t]+[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]+)*")
+#: The one-letter Arabic proclitics (and, with/in, for/to, so) a name may carry: و ب ل ف
+_AR_PREFIXES = "وبلف"
 _ARTICLES = frozenset("al el ash as ad ar an at az es ez ed ul".split())
 _CONNS = frozenset(_CONN[3:-1].split("|")) | {"'s", "’s"}
 _MAXN = 6
@@ -277,7 +279,10 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
         found_runs.append((1, [(a, b, w)] if w.isalnum() else
                            [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, a, b)]))
     # every word's key at once (the new ones folded in one pass: geo.normalize.fold_words)
-    keys_of = fold_words({t[2] for _kind, toks in found_runs for t in toks})
+    words_in = {t[2] for _kind, toks in found_runs for t in toks}
+    # (and each word's form without a one-letter Arabic prefix و ب ل ف: see _alone)
+    keys_of = fold_words(words_in.union([w[1:] for w in words_in
+                                         if len(w) > 3 and w[0] in _AR_PREFIXES]))
     runs: list[tuple[int, list[tuple[int, int, str]], list[str | None], list[int]]] = []
     ntoks = 0
     one_keys: dict[tuple[int, str], tuple] = {}  # the keys of one-word runs, once per word
@@ -301,11 +306,12 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     for kind, toks, fks, lim in runs:
         if len(toks) == 1:  # one word: nothing beside it, and its keys maybe known already
             if (kind, toks[0][2]) not in windows:
-                _ngram_keys(text, toks, kind, fks, lim, _NOT_ALONE, _NOT_ALONE, keys, windows)
+                _ngram_keys(text, toks, kind, fks, lim, _NOT_ALONE, _NOT_ALONE, keys, windows,
+                            keys_of)
             prepared.append((kind, toks, fks, lim, _NOT_ALONE, _NOT_ALONE))
             continue
-        alone, cut = _alone(text, toks, kind, fks, heads if kind != 2 else None)
-        _ngram_keys(text, toks, kind, fks, lim, alone, cut, keys, windows)
+        alone, cut = _alone(text, toks, kind, fks, heads if kind != 2 else None, keys_of)
+        _ngram_keys(text, toks, kind, fks, lim, alone, cut, keys, windows, keys_of)
         prepared.append((kind, toks, fks, lim, alone, cut))
     found = index.find(keys)
 
@@ -323,7 +329,7 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     for kind, toks, fks, lim, alone, cut in prepared:
         if kind == 1:
             spans.extend(_match_arabic(text, toks, fks, lim, alone, cut, found, best_memo[1],
-                                       tok_memo[1], words.ar_cues or {}))
+                                       tok_memo[1], words.ar_cues or {}, keys_of))
             continue
         before = len(person_spans)
         _people(text, toks, words, found, persons, person_spans)
@@ -433,7 +439,8 @@ def _token_keys(toks: list, arabic: bool,
 
 
 def _alone(text: str, toks: list, kind: int, fks: list[str | None],
-           heads: frozenset[str] | None) -> tuple[list[bool], list[bool]]:
+           heads: frozenset[str] | None,
+           keys_of: dict[str, str]) -> tuple[list[bool], list[bool]]:
     """For each token, whether no n-gram of two or more tokens from it can be a key of the
     index: as it stands, and (Arabic script) with its first letter dropped as a prefix و ب ل ف.
 
@@ -456,8 +463,8 @@ def _alone(text: str, toks: list, kind: int, fks: list[str | None],
             key = fks[i]
             alone[i] = key is not None and key not in heads
             t = toks[i][2]
-            if len(t) > 3 and t[0] in "وبلف":
-                key = fold(t[1:])
+            if len(t) > 3 and t[0] in _AR_PREFIXES:
+                key = keys_of[t[1:]]
                 cut[i] = bool(key) and key not in heads
         return alone, cut
     for i in range(n - 1):
@@ -472,7 +479,7 @@ def _alone(text: str, toks: list, kind: int, fks: list[str | None],
 
 def _ngram_keys(text: str, toks: list, kind: int, fks: list[str | None], lim: list[int],
                 alone: list[bool], cut: list[bool], keys: set[str],
-                windows: set[tuple[int, str]]) -> None:
+                windows: set[tuple[int, str]], keys_of: dict[str, str]) -> None:
     """Add the keys of the n-grams of a run to ``keys``; note each new window in ``windows``."""
     arabic = kind == 1
     n = len(toks)
@@ -481,11 +488,11 @@ def _ngram_keys(text: str, toks: list, kind: int, fks: list[str | None], lim: li
         a, _b, w = toks[i]
         if not arabic and (w in _CONNS and w not in _ARTICLES):
             continue
-        prefixed = arabic and len(w) > 3 and w[0] in "وبلف"
+        prefixed = arabic and len(w) > 3 and w[0] in _AR_PREFIXES
         if alone[i] and (cut[i] or not prefixed):  # one n-gram: the token itself
             add(fks[i])  # (alone: it has a key, of one word)
             if prefixed:
-                add(fold(w[1:]))
+                add(keys_of[w[1:]])
             continue
         stop = i + _MAXN if i + _MAXN < n else n
         wkey = (kind, text[a:toks[stop - 1][1]])
@@ -506,7 +513,7 @@ def _ngram_keys(text: str, toks: list, kind: int, fks: list[str | None], lim: li
             if key.startswith("al ") and len(key) > 5:
                 add(key[3:])  # drop_article
         if prefixed:
-            key = fold(w[1:])
+            key = keys_of[w[1:]]
             for j in range(i, i + 1 if cut[i] else stop):
                 if j == i:
                     add(key)
@@ -626,7 +633,7 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
                   alone: list[bool], cut: list[bool], found: dict,
                   memo: dict[str, tuple | None],
                   tok_memo: dict[str, tuple | None],
-                  cues: dict[str, str]) -> list[Span]:
+                  cues: dict[str, str], keys_of: dict[str, str]) -> list[Span]:
     """The names of an Arabic-script run, longest first, left to right. A place-type noun
     (``cues``: مدينة، حي، محافظة…) is never a name by itself; before a name it sets the
     name's kind cue."""
@@ -635,19 +642,19 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
     i = 0
     while i < n:
         base, _b, w = toks[i]
-        if alone[i] and (cut[i] or not (len(w) > 3 and w[0] in "وبلف")):
+        if alone[i] and (cut[i] or not (len(w) > 3 and w[0] in _AR_PREFIXES)):
             # only the token itself can be a name: once per word
             best = tok_memo.get(w, _UNSEEN)
             if best is _UNSEEN:
                 best = tok_memo[w] = _best_arabic(text, toks, i, i + 1, fks, lim[i],
-                                                       found, True, True)
+                                                       found, True, True, keys_of)
         else:
             stop = i + _MAXN if i + _MAXN < n else n
             mkey = text[base:toks[stop - 1][1]]
             best = memo.get(mkey, _UNSEEN)
             if best is _UNSEEN:
                 best = memo[mkey] = _best_arabic(text, toks, i, stop, fks, lim[i], found,
-                                                 alone[i], cut[i])
+                                                 alone[i], cut[i], keys_of)
         if best is None or (best[0] == 0 and best[4] in cues):
             i += 1
             continue
@@ -664,14 +671,15 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
 
 
 def _best_arabic(text: str, toks: list, i: int, stop: int, fks: list[str | None], joins: int,
-                 found: dict, alone: bool, alone_cut: bool) -> tuple | None:
+                 found: dict, alone: bool, alone_cut: bool,
+                 keys_of: dict[str, str]) -> tuple | None:
     """The longest name from Arabic-script token ``i`` (a one-letter prefix و ب ل ف may be
     dropped): (last token - i, letters skipped, length, surface, key, candidates), or None.
     ``alone``, ``alone_cut``: what ``_alone`` says of the token; ``fks``, ``joins``: see
     ``_token_keys``."""
     w = toks[i][2]
-    prefixed = len(w) > 3 and w[0] in "وبلف"
-    cut = fold(w[1:]) if prefixed else ""
+    prefixed = len(w) > 3 and w[0] in _AR_PREFIXES
+    cut = keys_of[w[1:]] if prefixed else ""
     for j in range(stop - 1, i - 1, -1):
         start, end = toks[i][0], toks[j][1]
         # (an n-gram that cannot be a key is not in ``found``: not worth folding)
