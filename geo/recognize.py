@@ -332,7 +332,7 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
                                        tok_memo[1], words.ar_cues or {}, keys_of))
             continue
         before = len(person_spans)
-        _people(text, toks, words, found, persons, person_spans)
+        _people(text, toks, words, found, persons, person_spans, keys_of)
         if len(toks) == 1:  # most runs (the any() below costs a generator per run)
             w = toks[0][2]
             in_org = w in words.org or w in words.org_heads and _org_name(text, toks, words)
@@ -736,8 +736,9 @@ def _word_before(text: str, start: int) -> str | None:
 
 
 def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[str],
-            person_spans: list[tuple[int, int]]) -> None:
-    """Collect the person names a run shows: names after a title, or a given name and more."""
+            person_spans: list[tuple[int, int]], keys_of: dict[str, str]) -> None:
+    """Collect the person names a run shows: names after a title, or a given name and more.
+    ``keys_of``: the key of every token (``fold_words``)."""
     n = len(toks)
     prev = _word_before(text, toks[0][0])
     after_title = prev is not None and prev.lower() in words.titles
@@ -756,7 +757,7 @@ def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[s
         # a given name and another word: "Ann-Christin Nykvist", not "India-Pakistan"
         is_given = (w in words.given and i + 1 < n and toks[i + 1][2] not in _CONNS
                     and not (text[toks[i][1]:toks[i + 1][0]] == "-"
-                             and _is_country(found.get(fold(toks[i + 1][2]), ()))))
+                             and _is_country(found.get(keys_of[toks[i + 1][2]], ()))))
         if not (after_title or is_given):
             i += 1
             continue
@@ -773,18 +774,18 @@ def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[s
         # "Michael Jordan") is still a surname
         if not (whole in found or any(t[2] in words.feature for t in name)
                 or (len(name) == 1 and not after_title)
-                or not is_given and any(_is_country(found.get(fold(t[2]), ()))
+                or not is_given and any(_is_country(found.get(keys_of[t[2]], ()))
                                         for t in name[1:])):
             person_spans.append((toks[i][0], toks[j][1]))
             for t in name[(0 if after_title else 1):]:
-                if not _is_country(found.get(fold(t[2]), ())):
+                if not _is_country(found.get(keys_of[t[2]], ())):
                     persons.add(t[2])  # "Michael Jordan" says nothing of later "Jordan"s
         after_title = False
         i = j + 1
     if n == 1:
         w = toks[0][2]
         if _SPEECH.match(text, toks[0][1]):
-            cands = found.get(fold(w), ())
+            cands = found.get(keys_of[w], ())
             strong, pop = _best_strength(cands)
             if not strong and pop < 100_000:
                 persons.add(w)
