@@ -185,6 +185,7 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
     """
     found: dict[tuple[int, int], tuple[Record, Record] | None] = {}
     todo = []
+    keys: dict[int, set[str]] = {}  # the names that are a reading of each seat
     swaps: dict[int, Record] = {}
     plural = _plural_cued(text, picks)
     for i, (sp, rec, _c) in enumerate(picks):
@@ -206,26 +207,23 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
             if sp.kind_cue in _FIRST_LEVEL and rec.kind != "admin1":
                 swaps[i] = pair[1]  # the governorate, not its district of the same name
             continue
-        todo.append((i, pair))
+        todo.append((i, sp, pair))
+        keys.setdefault(pair[0].rid, set()).add(sp.key)
     if not todo:
         return [(sp, swaps.get(i, rec), c) for i, (sp, rec, c) in enumerate(picks)] \
             if swaps else picks
     counts: dict[int, tuple[int, int]] = {}
-    keys: dict[int, set[str]] = {}  # the names that are a reading of each seat
-    for i, (seat, _d) in todo:
-        keys.setdefault(seat.rid, set()).add(picks[i][0].key)
     # Without another place of the division named, only the words at the name can speak
     # (countryside, a part of the city, a dateline): a name with none of them is skipped
     # without a look at its surroundings, which keeps a name repeated all through a text cheap.
     countryside = _ANY_COUNTRYSIDE.search(text) is not None
-    for i, (seat, division) in todo:
+    for i, sp, (seat, division) in todo:
         members = counts.get(seat.rid)
         if members is None:
             members = counts[seat.rid] = _members(picks, seat, keys[seat.rid])
-        if members == (0, 0) and not countryside:
-            sp = picks[i][0]
-            if not sp.qualifier and not sp.surface.isupper():
-                continue
+        if members == (0, 0) and not countryside and not sp.qualifier \
+                and not sp.surface.isupper():
+            continue
         rec = _reading(text, i, picks, seat, division, members)
         if rec is not None and rec is not picks[i][1]:
             swaps[i] = rec
