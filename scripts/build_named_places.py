@@ -220,6 +220,14 @@ SOURCE_RECORDS: dict[str, dict] = {
         "licence": "OCHA terms of use",
         "note": "Crossing status and access maps for Gaza: the place to check the Gaza points.",
     },
+    "unrwa-camps": {
+        "publisher": "UNRWA", "title": "Where we work: camp profiles (West Bank, Lebanon)",
+        "date": "n.d. (not consulted for this build)",
+        "url": "https://www.unrwa.org/where-we-work",
+        "licence": "UNRWA terms of use",
+        "note": "UNRWA's profile of each Palestine refugee camp, with its location: the place "
+                "to check the West Bank and Lebanon camp points.",
+    },
     "ocha-reliefweb": {
         "publisher": "UN OCHA", "title": "ReliefWeb situation reports and maps",
         "date": "n.d. (not consulted for this build)", "url": "https://reliefweb.int/",

@@ -72,3 +72,39 @@ def test_adjectival_oblasts_and_rif_damascus_and_turkiye():
     assert got["Donetska"].kind == "admin1" and got["Donetska"].country == "UA"
     assert got["Türkiye"].country == "TR"
     assert got["Rif Damascus"].source == "SY03"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Shelling hit Kafrbatna in Syria overnight.", "Kafr Batna"),  # the head glued on
+    ("Shelling hit Kafr Batna in Syria overnight.", "Kafr Batna"),
+    ("Families in Syria left Tal Biseh for Homs.", "Tallbīsah"),  # the head split off
+    ("Families in Syria left Talbiseh for Homs.", "Tallbīsah"),
+    ("Airstrikes in Syria on Deirhafer east of Aleppo.", "Dayr Ḩāfir"),
+])
+def test_arabic_names_with_their_first_word_glued_or_split(text, name):
+    got = [m for m in geo.geoparse(text) if m.name == name]
+    assert len(got) == 1 and got[0].country == "SY"
+
+
+def test_every_ukrainian_oblast_by_its_official_adjectival_name():
+    text = ("Strikes were reported in Cherkaska, Chernivetska, Dnipropetrovska, Donetska, "
+            "Ivano-Frankivska, Kharkivska, Khersonska, Khmelnytska, Kirovohradska, Kyivska, "
+            "Luhanska, Lvivska, Mykolaivska, Odeska, Poltavska, Rivnenska, Sumska, "
+            "Ternopilska, Vinnytska, Volynska, Zakarpatska, Zaporizka and Zhytomyrska "
+            "oblasts.")
+    got = geo.geoparse(text)
+    assert len(got) == 23
+    assert all(m.kind == "admin1" and m.country == "UA" for m in got)
+    assert len({m.source for m in got}) == 23
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("Raids on Jenin camp and Nur Shams camp.", "Nur Shams camp", "PS"),
+    ("Raids on Jenin camp and Nur Shams camp.", "Jenin camp", "PS"),
+    ("Families sheltered in Shatila camp in Beirut.", "Shatila camp", "LB"),
+    ("Clashes in Ain al-Hilweh camp near Sidon.", "Ain al-Hilweh camp", "LB"),
+])
+def test_refugee_camps_of_the_west_bank_and_lebanon(text, name, cc):
+    got = {m.name: m for m in geo.geoparse(text)}
+    assert got[name].kind == "site" and got[name].country == cc
+    assert "Nūr" not in got  # "Nur" of "Nur Shams" is not the town in Iran

@@ -80,7 +80,16 @@ def _keep_alternate(name: str) -> bool:
     return any(ch.isupper() for ch in name[:1])
 
 
+#: First words of Arabic place names that writers glue to the next word or split off it
+#: ("Kafr Batna" / "Kafrbatna", "Talbiseh" / "Tal Biseh"), as ``fold`` writes them.
+_GLUED_HEADS = tuple(sorted(
+    "kafr kfar deir dayr dair tal tel tall tell ain ayn beit bayt jisr khan ras bir umm abu "
+    "bab jabal jebel marj kasr".split(), key=len, reverse=True))
+
+
 def _keys(name: str, derived_ok: bool) -> Iterator[tuple[str, int]]:
+    """The keys of a name and how each is derived (0 the name itself; 2 its article dropped;
+    1 its head word glued on or split off). ``derived_ok``: a name of an Arab country."""
     key = fold(name)
     if not key:
         return
@@ -89,6 +98,15 @@ def _keys(name: str, derived_ok: bool) -> Iterator[tuple[str, int]]:
         bare = drop_article(key)
         if bare:
             yield bare, 2
+        head, _, rest = key.partition(" ")
+        if rest and " " not in rest:
+            if head in _GLUED_HEADS and len(rest) >= 3:
+                yield fold(head + rest), 1
+        elif not rest:
+            for head in _GLUED_HEADS:
+                if key.startswith(head) and len(key) - len(head) >= 4:
+                    yield fold(f"{head} {key[len(head):]}"), 1
+                    break
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
