@@ -108,7 +108,8 @@ def test_map_renders_scenario_offline(watched, server):
 def test_every_tab_stays_offline(watched, server):
     # Charts, the attribution page (Markdown could link images) and the upload boxes too.
     page, frame = open_app(watched, server, "?compare=2016-07-01")
-    for tab in ("Report", "Over time", "Export", "My layers", "New workspace", "About the data"):
+    for tab in ("Summary", "Report", "Over time", "Export", "My layers", "New workspace",
+                "About the data"):
         page.get_by_role("tab", name=tab).click()
         wait_idle(page)
     page.get_by_text("Control by actor").click()
