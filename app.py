@@ -77,6 +77,8 @@ table.cordon-table th, table.cordon-table td { border-bottom: 1px solid rgba(49,
   padding: 0.25rem 0.75rem 0.25rem 0; text-align: left; vertical-align: top; }
 table.cordon-table thead th { color: rgba(49, 51, 63, 0.6); font-weight: 400; }
 table.cordon-table tbody th { font-weight: 400; }
+.cordon-figure-label { font-size: 0.875rem; }
+.cordon-figure-value { font-size: 2.25rem; line-height: 1.3; }
 </style>"""
 
 st.set_page_config(page_title="Cordon", layout="wide")
@@ -270,7 +272,8 @@ def sidebar(packs: list[str], workspaces: list[str], bar) -> Shown:
                 (hidden.discard if on else hidden.add)(aid)
     hidden &= {*ctx.actors, draw.groups.CONTESTED, draw.groups.UNKNOWN}  # junk from a URL
     st.session_state["_hidden"] = hidden
-    basemap = sb.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get, key="basemap")
+    # A select box, not radio buttons: its code is in the browser already for the scenario
+    basemap = sb.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAPS.get, key="basemap")
     zoom, center = map_view()
     view = View(scenario=name, date=day, layers=tuple(k for k in draw.LAYERS if k in shown),
                 hidden_actors=tuple(sorted(hidden)), compare=compare, basemap=basemap,
@@ -806,8 +809,9 @@ def report_source() -> dict:
 
 def population_box(shown: Shown) -> None:
     s = summary(shown.key, shown.view.date.isoformat(), shown.sc)
-    st.metric("Besieged population", summaries.population_short(s) or "unknown",
-              help="Sum of the ranges reported for the sieges in force on this date.")
+    st.html(summaries.figure_html(  # escaped HTML
+        "Besieged population", summaries.population_short(s) or "unknown",
+        "Sum of the ranges reported for the sieges in force on this date."))
     cites = summaries.sources_list(summaries.population_sources(s))
     full = summaries.population_text(s)
     if full:

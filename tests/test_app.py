@@ -49,18 +49,25 @@ def test_opens_on_aleppo_at_default_date(opened):
     assert at.query_params["scenario"] == "aleppo-2016"
     assert at.query_params["date"] == "2016-09-15"
     assert "15 September 2016" in at.caption[0].value
-    figure = at.metric[0].value
+    figure = besieged(at)
     assert any(ch.isdigit() for ch in figure), figure  # a besieged-population range
     assert not at.error
 
 
 def test_moving_the_date_updates_url_and_summary():
     at = run()
-    before = at.metric[0].value
+    before = besieged(at)
     at.slider(key="day:aleppo-2016").set_value(date(2016, 12, 30)).run()
     assert at.query_params["date"] == "2016-12-30"
     assert "30 December 2016" in at.caption[0].value
-    assert at.metric[0].value != before  # the eastern siege had ended by then
+    assert besieged(at) != before  # the eastern siege had ended by then
+
+
+def besieged(at: AppTest) -> str:
+    """The besieged-population figure beside the map."""
+    (block,) = [str(h.body) for h in at.get("html") if "class='cordon-figure'" in str(h.body)]
+    assert "Besieged population" in block
+    return re.search(r"cordon-figure-value'>([^<]*)<", block).group(1)
 
 
 def test_layer_toggle_updates_url_and_legend():
@@ -74,7 +81,7 @@ def test_layer_toggle_updates_url_and_legend():
 def legend_text(at: AppTest) -> str:
     """The legend beside the map (not the summary tables, also HTML)."""
     return " ".join(str(getattr(h, "body", h.proto)) for h in at.get("html")
-                    if "cordon-table" not in str(getattr(h, "body", h.proto)))
+                    if "cordon-legend" in str(getattr(h, "body", h.proto)))
 
 
 def test_query_params_round_trip():
@@ -654,8 +661,7 @@ def test_link_keeps_zoom_centre_and_store_layers(store):
 
 def test_besieged_population_reads_none_between_sieges():
     at = run({"date": "2016-08-20"})  # after the July encirclement, before September's
-    (metric,) = [m for m in at.metric if m.label == "Besieged population"]
-    assert metric.value == "none"
+    assert besieged(at) == "none"
 
 
 def test_over_time_has_every_siege_and_only_actors_with_ground():

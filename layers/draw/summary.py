@@ -89,6 +89,14 @@ def tables_html(tables: Iterable[tuple[str, pd.DataFrame]]) -> str:
     return "".join(out)
 
 
+def figure_html(label: str, value: str, note: str = "") -> str:
+    """A headline figure (label above, value large) as escaped HTML; ``note`` is its tooltip.
+    Drawn like Streamlit's metric without the code that element loads in the browser."""
+    return (f"<div class='cordon-figure' title='{escape(note)}'>"
+            f"<div class='cordon-figure-label'>{escape(label)}</div>"
+            f"<div class='cordon-figure-value'>{escape(value)}</div></div>")
+
+
 def _range(low: Any, high: Any) -> str | None:
     if _blank(low) or _blank(high):
         return None

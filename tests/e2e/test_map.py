@@ -264,7 +264,8 @@ def test_online_tiles_are_opt_in_with_attribution(watched, server):
     page, frame = open_app(watched, server)
     frame.evaluate("() => { window.__same_map = true; }")
     assert watched.external == []
-    page.get_by_test_id("stRadio").get_by_text("OpenStreetMap (online)").click()
+    page.get_by_role("combobox", name="Basemap").click()
+    page.get_by_role("option", name="OpenStreetMap (online)").click()
     # the rerun has happened once the URL carries the choice (a loaded machine is slow)
     page.wait_for_url(re.compile(r"basemap=osm"), timeout=30000)
     wait_idle(page)
