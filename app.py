@@ -43,7 +43,7 @@ EXPORT_FORMATS = {"GeoJSON": "geojson", "GeoPackage": "gpkg", "KML": "kml", "CSV
                   "Briefing page (PNG)": "briefing-png", "Briefing page (PDF)": "briefing-pdf"}
 EXPORT_SUFFIX = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml", "csv": ".csv",
                  "briefing-png": ".png", "briefing-pdf": ".pdf"}
-TABS = ("Report", "Over time", "Export", "My layers", "New workspace", "About the data")
+TABS = ("Summary", "Report", "Over time", "Export", "My layers", "New workspace", "About the data")
 BASEMAPS = {"offline": "Offline outlines", "osm": "OpenStreetMap (online)",
             "satellite": "Satellite (online)"}
 #: Seconds between two steps while "Play" runs through the change dates.
@@ -70,6 +70,15 @@ div[data-testid="stElementContainer"][data-stale="true"]:has(
   background: #fff3cd; color: #5c4400; border: 1px solid #e0c36a; border-radius: 3px;
   padding: 2px 10px; font-size: 0.85rem; }
 .cordon-legend svg { flex: none; }
+table.cordon-table { border-collapse: collapse; margin-bottom: 1rem; font-size: 0.9rem; }
+table.cordon-table caption { caption-side: top; text-align: left; font-weight: 600;
+  padding-bottom: 0.25rem; }
+table.cordon-table th, table.cordon-table td { border-bottom: 1px solid rgba(49, 51, 63, 0.1);
+  padding: 0.25rem 0.75rem 0.25rem 0; text-align: left; vertical-align: top; }
+table.cordon-table thead th { color: rgba(49, 51, 63, 0.6); font-weight: 400; }
+table.cordon-table tbody th { font-weight: 400; }
+.cordon-figure-label { font-size: 0.875rem; }
+.cordon-figure-value { font-size: 2.25rem; line-height: 1.3; }
 </style>"""
 
 st.set_page_config(page_title="Cordon", layout="wide")
@@ -251,15 +260,20 @@ def sidebar(packs: list[str], workspaces: list[str], bar) -> Shown:
     if compare is not None:
         shown.append("changes")
     hidden = set(st.session_state.get("_hidden", set()))
-    with sb.expander("Control by actor", expanded=False):
-        ctx = context(sc)
-        for aid in [*ctx.actors, draw.groups.CONTESTED, draw.groups.UNKNOWN]:
-            label = md(ctx.actor_name(aid) if aid in ctx.actors else aid.capitalize())
-            on = st.checkbox(label, value=aid not in hidden, key=f"actor_{name}_{aid}")
-            (hidden.discard if on else hidden.add)(aid)
+    ctx = context(sc)
+    # Its checkboxes are sent only while it is open (a closed expander's content would be
+    # drawn by the browser all the same); closed, the choice stays in "_hidden".
+    by_actor = sb.expander("Control by actor", key="actors_open", on_change="rerun")
+    if by_actor.open:
+        with by_actor:
+            for aid in [*ctx.actors, draw.groups.CONTESTED, draw.groups.UNKNOWN]:
+                label = md(ctx.actor_name(aid) if aid in ctx.actors else aid.capitalize())
+                on = st.checkbox(label, value=aid not in hidden, key=f"actor_{name}_{aid}")
+                (hidden.discard if on else hidden.add)(aid)
     hidden &= {*ctx.actors, draw.groups.CONTESTED, draw.groups.UNKNOWN}  # junk from a URL
     st.session_state["_hidden"] = hidden
-    basemap = sb.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get, key="basemap")
+    # A select box, not radio buttons: its code is in the browser already for the scenario
+    basemap = sb.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAPS.get, key="basemap")
     zoom, center = map_view()
     view = View(scenario=name, date=day, layers=tuple(k for k in draw.LAYERS if k in shown),
                 hidden_actors=tuple(sorted(hidden)), compare=compare, basemap=basemap,
@@ -795,8 +809,9 @@ def report_source() -> dict:
 
 def population_box(shown: Shown) -> None:
     s = summary(shown.key, shown.view.date.isoformat(), shown.sc)
-    st.metric("Besieged population", summaries.population_short(s) or "unknown",
-              help="Sum of the ranges reported for the sieges in force on this date.")
+    st.html(summaries.figure_html(  # escaped HTML
+        "Besieged population", summaries.population_short(s) or "unknown",
+        "Sum of the ranges reported for the sieges in force on this date."))
     cites = summaries.sources_list(summaries.population_sources(s))
     full = summaries.population_text(s)
     if full:
@@ -809,14 +824,13 @@ def population_box(shown: Shown) -> None:
 def summary_panel(shown: Shown) -> None:
     s = summary(shown.key, shown.view.date.isoformat(), shown.sc)
     left, right = st.columns(2)
-    for col, title, table in ((left, "Ground held (km²)", summaries.area_table(s)),
-                              (left, "Sieges", summaries.siege_table(s)),
-                              (right, "Encircled zones", summaries.encircled_table(s)),
-                              (right, "Corridors", summaries.corridor_table(s))):
-        if not table.empty:
-            col.markdown(f"**{title}**")
-            # st.table renders Markdown in cells: data is escaped first.
-            col.table(table.astype(str).map(md).set_index(table.columns[0]))
+    for col, tables in ((left, (("Ground held (km²)", summaries.area_table(s)),
+                                ("Sieges", summaries.siege_table(s)))),
+                        (right, (("Encircled zones", summaries.encircled_table(s)),
+                                 ("Corridors", summaries.corridor_table(s))))):
+        block = summaries.tables_html(tables)  # escaped HTML
+        if block:
+            col.html(block)
 
 
 def over_time(shown: Shown) -> None:
@@ -892,13 +906,17 @@ def main() -> None:
     if panel is not None:
         panel.take_clicks()  # before the widgets and layers the click changes are drawn
     col_map, col_side = st.columns([4, 1] if panel is None else [5, 3])
-    summary_area = st.container()
     # Tabs run before the map is drawn (into the columns above), so a report's places or a new
-    # layer appear on the map in the same run. Only the open tab's content runs.
+    # layer appear on the map in the same run. Only the open tab's content runs, and the one
+    # open on arrival (Summary) is light: every other tab's widgets need code the browser
+    # would otherwise fetch and run before it draws the map.
     tabs = st.tabs(TABS, key="tab", on_change="rerun")
     panes = dict(zip(TABS, tabs, strict=True))
+    with panes["Summary"]:
+        if panes["Summary"].open is not False:
+            summary_panel(shown)
     with panes["Report"]:
-        if panes["Report"].open is not False:
+        if panes["Report"].open:
             report_box(view.date, sc)
             proposals.review(sc, view.date, view.known)
     with panes["Over time"]:
@@ -970,8 +988,6 @@ def main() -> None:
         st.html(draw.legend_html(draw.legend_entries(
             ctx, {k: v for k, v in data.items() if k != "labels"}, actors_shown, holding)))
         population_box(shown)
-    with summary_area:
-        summary_panel(shown)
 
 
 #: What the map sends back outside workspaces: where it looks (kept in the URL).

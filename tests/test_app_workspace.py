@@ -83,7 +83,9 @@ def record_hanano(at: AppTest, actor: str = "gov", day: dt.date = dt.date(2016, 
 
 # ------------------------------------------------------------------ fork
 def test_fork_to_edit_opens_a_workspace_marked_in_the_picker():
-    at = run()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["fork_open"] = True  # the user opens "Fork to edit"
+    at = run(at=at)
     at.text_input(key="fork_name").input("aleppo-2016").run()
     at.button(key="fork_go").click().run()
     assert "name of a pack" in plain(at.error)
@@ -143,7 +145,8 @@ def test_as_known_on_shows_the_earlier_map_and_turns_recording_off():
     assert "as known on" in at.caption[0].value
     assert not [b for b in at.button if b.key in ("rec_go", "actor_go")]
     assert "Recording is off" in plain(at.info)
-    assert "Ground held" in plain(at.markdown)  # the summary is shown (as known then)
+    # the summary is shown (as known then)
+    assert "Ground held" in " ".join(str(h.body) for h in at.get("html"))
     at.session_state["tab"] = "Export"  # and exported as known then
     at = run(at=at)
     at.button(key="export_go").click()

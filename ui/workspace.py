@@ -149,7 +149,10 @@ def fork_box(pack: str, packs: Sequence[str]) -> None:
     """"Fork to edit" under the picker when a pack is shown (not for viewers)."""
     if not can_write():
         return
-    with st.sidebar.expander("Fork to edit"):
+    box = st.sidebar.expander("Fork to edit", key="fork_open", on_change="rerun")
+    if not box.open:  # its widgets are sent only while it is open
+        return
+    with box:
         st.caption("Copy this pack into a workspace kept in the store, then record changes "
                    "with their sources; the pack itself never changes.")
         st.text_input("Workspace name", key="fork_name", placeholder=f"{pack}-live",

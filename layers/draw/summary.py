@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .groups import _blank
+from .popups import escape
 
 
 def changed_units(changes: Any) -> Any:
@@ -68,6 +69,32 @@ def corridor_table(summary: Mapping[str, Any]) -> pd.DataFrame:
              "From control": words(c.get("derived_status"))}
             for c in summary.get("corridors", [])]
     return pd.DataFrame(rows, columns=["Corridor", "Reported", "From control"])
+
+
+def tables_html(tables: Iterable[tuple[str, pd.DataFrame]]) -> str:
+    """Titled tables as one block of escaped HTML (empty tables left out); the first column
+    names each row. Plain HTML rather than Streamlit's table element, which needs the Arrow
+    table code loaded in the browser before the map is drawn."""
+    out = []
+    for title, table in tables:
+        if table.empty:
+            continue
+        head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
+        rows = "".join(
+            f"<tr><th scope='row'>{escape(row[0])}</th>"
+            + "".join(f"<td>{escape(v)}</td>" for v in row[1:]) + "</tr>"
+            for row in table.itertuples(index=False))
+        out.append(f"<table class='cordon-table'><caption>{escape(title)}</caption>"
+                   f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    return "".join(out)
+
+
+def figure_html(label: str, value: str, note: str = "") -> str:
+    """A headline figure (label above, value large) as escaped HTML; ``note`` is its tooltip.
+    Drawn like Streamlit's metric without the code that element loads in the browser."""
+    return (f"<div class='cordon-figure' title='{escape(note)}'>"
+            f"<div class='cordon-figure-label'>{escape(label)}</div>"
+            f"<div class='cordon-figure-value'>{escape(value)}</div></div>")
 
 
 def _range(low: Any, high: Any) -> str | None:

@@ -162,7 +162,8 @@ def test_search_for_madaya_lands_in_syria(watched, server):
 
 def test_failed_online_basemap_says_so(watched, server):
     page, frame = open_app(watched, server)
-    page.get_by_test_id("stRadio").get_by_text("OpenStreetMap (online)").click()
+    page.get_by_role("combobox", name="Basemap").click()
+    page.get_by_role("option", name="OpenStreetMap (online)").click()
     page.wait_for_url(re.compile(r"basemap=osm"), timeout=30000)
     note = wait_for(lambda: frame.evaluate("""() => {
         const n = document.querySelector('.cordon-tile-note');

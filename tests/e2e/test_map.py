@@ -108,7 +108,8 @@ def test_map_renders_scenario_offline(watched, server):
 def test_every_tab_stays_offline(watched, server):
     # Charts, the attribution page (Markdown could link images) and the upload boxes too.
     page, frame = open_app(watched, server, "?compare=2016-07-01")
-    for tab in ("Report", "Over time", "Export", "My layers", "New workspace", "About the data"):
+    for tab in ("Summary", "Report", "Over time", "Export", "My layers", "New workspace",
+                "About the data"):
         page.get_by_role("tab", name=tab).click()
         wait_idle(page)
     page.get_by_text("Control by actor").click()
@@ -263,7 +264,8 @@ def test_online_tiles_are_opt_in_with_attribution(watched, server):
     page, frame = open_app(watched, server)
     frame.evaluate("() => { window.__same_map = true; }")
     assert watched.external == []
-    page.get_by_test_id("stRadio").get_by_text("OpenStreetMap (online)").click()
+    page.get_by_role("combobox", name="Basemap").click()
+    page.get_by_role("option", name="OpenStreetMap (online)").click()
     # the rerun has happened once the URL carries the choice (a loaded machine is slow)
     page.wait_for_url(re.compile(r"basemap=osm"), timeout=30000)
     wait_idle(page)
