@@ -32,3 +32,19 @@ def test_a_state_listed_with_its_neighbours_stays_the_state():
     got = [(m.text, m.kind) for m in geoparse(
         "People fell ill in New York City, Long Island, New York, Pennsylvania, and New Jersey.")]
     assert ("New York", "admin1") in got
+
+
+def test_a_street_named_after_a_place_is_not_the_place():
+    got = [m.text for m in geoparse(
+        "His car hit a pole at the corner of Washington Avenue and Denver Street in Tulsa, "
+        "and another crash closed Florence Road in Sand Springs.")]
+    assert got == ["Tulsa", "Sand Springs"]
+
+
+def test_a_team_named_after_its_city_is_not_the_city():
+    got = [m.text for m in geoparse(
+        "Fans of the Kansas City Chiefs will follow the team to Denver next week, and the "
+        "Newcastle Knights beat the North Queensland Cowboys in Townsville.")]
+    assert got == ["Denver", "Townsville"]
+    # a nickname that is also a word of the news does not hide the place
+    assert [m.text for m in geoparse("Gaza Rockets Hit Sderot")] == ["Gaza", "Sderot"]
