@@ -64,7 +64,8 @@ _SPEECH = re.compile(r"\s+(?:said|says|told|added|stated|explained|noted|warned|
 _KIND_CUE = re.compile(r"\s+(province|governorate|state|county|region|district|prefecture|"
                        r"oblast|department|city|town|village)\b", re.I)
 _LOWER_TITLE = re.compile(r"\b(\w+)\.?\s+$")
-_THING_AFTER = re.compile(r"[ \t]+(?:virus|viruses|ebolavirus|fever|flu|influenza|disease|"
+_THING_AFTER = re.compile(r"[ \t]+(?:ha?emorrhagic[ \t]+)?(?:virus|viruses|ebolavirus|fever|flu|"
+                          r"influenza|disease|"
                           r"syndrome|strain|vaccine|bacteria|bacterium)\b", re.I)
 _CONTRACTION = re.compile(r"['’](?:ve|m|ll|d|re|t)$", re.I)
 _CAP_NEXT = re.compile(rf"[ \t]+[{_UP}]")

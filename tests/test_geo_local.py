@@ -48,3 +48,9 @@ def test_a_team_named_after_its_city_is_not_the_city():
     assert got == ["Denver", "Townsville"]
     # a nickname that is also a word of the news does not hide the place
     assert [m.text for m in geoparse("Gaza Rockets Hit Sderot")] == ["Gaza", "Sderot"]
+
+
+def test_a_haemorrhagic_fever_named_after_a_town_is_not_the_town():
+    assert geoparse("Both Ebola and the related Marburg hemorrhagic fever kill quickly.") == []
+    assert [m.text for m in geoparse("Lassa haemorrhagic fever spread in Edo State.")] == [
+        "Edo State"]
