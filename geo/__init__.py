@@ -96,6 +96,7 @@ def _parse(text: str, index: Index, words: WordLists, demonyms: bool,
     from geo.divisions import settle
     from geo.recognize import recognise
     from geo.resolve import resolve
+    from geo.states import add_states
     from geo.tails import add_tails
 
     out: list[Mention] = []
@@ -104,6 +105,7 @@ def _parse(text: str, index: Index, words: WordLists, demonyms: bool,
             progress(base / len(text))
         spans, demonym_ccs = recognise(chunk, index, words)
         spans = add_tails(chunk, spans, index)  # "Roj camp", "the Nasib border crossing"
+        spans = add_states(chunk, spans, index)  # "Athens, Ga.", "London, Ont."
         # a name repeated many times mostly has one kind and confidence: worked out once
         # (spans of one name share their candidate tuple, kept alive by ``spans``)
         scores: dict[tuple, tuple[str, float]] = {}

@@ -64,7 +64,8 @@ _SPEECH = re.compile(r"\s+(?:said|says|told|added|stated|explained|noted|warned|
 _KIND_CUE = re.compile(r"\s+(province|governorate|state|county|region|district|prefecture|"
                        r"oblast|department|city|town|village)\b", re.I)
 _LOWER_TITLE = re.compile(r"\b(\w+)\.?\s+$")
-_THING_AFTER = re.compile(r"[ \t]+(?:virus|viruses|ebolavirus|fever|flu|influenza|disease|"
+_THING_AFTER = re.compile(r"[ \t]+(?:ha?emorrhagic[ \t]+)?(?:virus|viruses|ebolavirus|fever|flu|"
+                          r"influenza|disease|"
                           r"syndrome|strain|vaccine|bacteria|bacterium)\b", re.I)
 _CONTRACTION = re.compile(r"['’](?:ve|m|ll|d|re|t)$", re.I)
 _CAP_NEXT = re.compile(rf"[ \t]+[{_UP}]")
@@ -78,6 +79,11 @@ _LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|across|outside|inside|towa
 _CLUB_AFTER = re.compile(r"[ \t]+(?:United|Rovers|Wanderers|Hotspur|Albion|F\.?C\.?)\b"
                          r"(?![ \t]+(?:States|Kingdom|Nations|Arab|Republic|Provinces|Methodist"
                          r"|Church|Airlines|Front|Party|Way|Football|Soccer))")
+# a street named after a place ("Washington Avenue", "Denver Street"): the street, not the place
+_STREET_AFTER = re.compile(r"[ \t]+(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Drive|"
+                           r"Lane|Parkway)(?![\w-])")
+# the capitalised word or two after a name, for a team's nickname ("Kansas City Chiefs")
+_NEXT_WORDS = re.compile(r"[ \t]+([A-Z0-9]\w*)(?:[ \t]+([A-Z]\w*))?")
 _CLUB_BEFORE = re.compile(r"\b(?:Real|Atl[eé]tico|Sporting|Olympique|Dynamo|Dinamo|FC|AC|"
                           r"Inter|Borussia|Racing|Deportivo)[ \t]+$")
 # the tail of a physical feature's name the gazetteer lacks ("Cape of Good Hope" is no "Good
@@ -913,6 +919,11 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
         return False
     if _CLUB_AFTER.match(after) or _CLUB_BEFORE.search(text, max(0, sp.start - 12), sp.start):
         return False
+    if _STREET_AFTER.match(after):
+        return False
+    if (t := _NEXT_WORDS.match(after)) and (t[1] in words.teams
+                                            or t[2] and f"{t[1]} {t[2]}" in words.teams):
+        return False  # "Green Bay Packers", "Chennai Super Kings": the team
     if _THING_AFTER.match(after) and not any(r.kind == "country" for r, _ in cands):
         return False  # "Reston virus", "West Nile fever": a thing named after a place
     if sp.in_org and not big and (pop < 10_000 or all(h == 1 for _, h in cands)):

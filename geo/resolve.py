@@ -103,6 +103,7 @@ class Context:
         self.admin1_cc: Counter[str] = Counter()  # confidently placed divisions per country
         self.own_admin1: dict[int, str] = {}
         self.near: Counter[tuple[int, int]] = Counter()  # 1° cells of confident points
+        self.near_places: Counter[tuple[int, int]] = Counter()  # the same, each point once
         self.far: Counter[tuple[int, int]] = Counter()  # 5° cells
         self.own: dict[int, tuple[float, float]] = {}
 
@@ -146,9 +147,15 @@ class Context:
         many spans stand at each point (default: one per entry of ``points``)."""
         self.own = points
         self.near.clear()
+        self.near_places.clear()
         self.far.clear()
         if weights is None:
             weights = Counter(points.values())
+        for lat, lon in weights:
+            ci, cj = math.floor(lat), math.floor(lon)
+            for di in (-1, 0, 1):
+                for dj in (-1, 0, 1):
+                    self.near_places[(ci + di, cj + dj)] += 1
         # each cell holds the points of its own and its eight neighbouring cells, so a look-up
         # is one get (a repeated place counts once per span at it)
         for (lat, lon), k in weights.items():
@@ -168,7 +175,7 @@ class Context:
         return n
 
     def score(self, rec: Record, sp: Span, nxt: Span | None, idx: int,
-              maxpop: int = 0, prv: Span | None = None) -> float:
+              maxpop: int = 0, prv: Span | None = None, big: Record | None = None) -> float:
         s = 0.0
         # the weak cues (country share, nearness) count less for a town whose namesake is
         # many times bigger: "Geneva" in a text about US diplomats is still Switzerland's
@@ -208,7 +215,15 @@ class Context:
                 s += 1.0
         if self.own and rec.kind not in ("country", "region"):
             if self._count(self.near, rec.lat, rec.lon, 1.0, idx):
-                s += 1.5 * weak
+                n = 1
+                if weak < 1.0 and rec.kind == "city" and big is not None \
+                        and km(rec.lat, rec.lon, big.lat, big.lon) > FAR_NAMESAKE_KM:
+                    # a town whose bigger namesake is far away: each other place named near
+                    # the town counts, up to NEAR_MAX ("York" beside Harrogate, Ripon and
+                    # Skipton is not Toronto's York Region)
+                    n = max(1, min(self._count(self.near_places, rec.lat, rec.lon, 1.0, idx),
+                                   NEAR_MAX))
+                s += NEAR * n * weak
             elif self._count(self.far, rec.lat, rec.lon, 5.0, idx):
                 s += 0.7 * weak
         return s
@@ -271,8 +286,8 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
             row = static_of.get(skey)
             if row is None:
                 row = static_of[skey] = _static(sp)
-            maxpop = max(r.pop for _s, r, _h in row)
-            scored = [(s + ctx.score(rec, sp, nxt, i, maxpop, prv), rec, how)
+            big = max(row, key=lambda t: t[1].pop)[1]
+            scored = [(s + ctx.score(rec, sp, nxt, i, big.pop, prv, big), rec, how)
                       for s, rec, how in row]
             scored.sort(key=lambda t: -t[0])
             top, best, how = scored[0]
@@ -332,4 +347,7 @@ SMALL_EXP = 0.3
 ADMIN1_BASE = 4.0
 ADMIN1_SLOPE = 0.6
 SIBLING = 2.0
+NEAR = 1.5
+NEAR_MAX = 3
+FAR_NAMESAKE_KM = 500.0
 CAPITAL = 1.5

@@ -41,6 +41,7 @@ class WordLists:
     orgnames: frozenset[str] = frozenset()  # organisations that are never places ("IOM")
     org_heads: frozenset[str] = frozenset()  # first words of orgnames of several words
     ar_cues: dict[str, str] | None = None  # folded Arabic place-type noun (any form) -> kind
+    teams: frozenset[str] = frozenset()  # team nicknames after a place ("Chiefs", "Red Sox")
 
 
 _AR_PROCLITICS = ("", "ال", "و", "ب", "ل", "ف", "وال", "بال", "فال", "كال")
@@ -87,4 +88,5 @@ def word_lists() -> WordLists:
         orgnames=(orgs := _read("organisations.txt")),
         org_heads=frozenset(o.split()[0] for o in orgs if " " in o),
         ar_cues=_arabic_cues(),
+        teams=_read("team-names.txt"),
     )

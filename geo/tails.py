@@ -142,7 +142,7 @@ def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
         else:
             new.append(hit)
     new.reverse()
-    return _merge(spans, new) if new else spans
+    return merge(spans, new) if new else spans
 
 
 def _span(text: str, start: int, end: int, key: str,
@@ -151,7 +151,7 @@ def _span(text: str, start: int, end: int, key: str,
     return Span(start, end, surface, key, cands, len(surface.split()))
 
 
-def _merge(spans: list[Span], new: list[Span]) -> list[Span]:
+def merge(spans: list[Span], new: list[Span]) -> list[Span]:
     """The spans and the new ones in text order; a new span drops the spans it overlaps."""
     out: list[Span] = []
     j = 0

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
-SETS = ("news", "arabic", "sitrep", "wire")
+SETS = ("news", "arabic", "sitrep", "wire", "local")
 NEW_SETS = ("arabic", "sitrep", "wire")
 ARABIC_CUES = ("حي", "مدينة", "بلدة", "قرية", "ريف", "مخيم", "معبر", "طريق", "محافظة", "ناحية",
                "ولاية", "ميناء", "منطقة", "مديرية")
@@ -46,6 +46,27 @@ def test_new_sets_are_big_enough(name):
     docs = _docs(name)
     assert len(docs) >= 60
     assert sum(len(d["toponyms"]) for d in docs) >= 120
+
+
+def test_local_set_is_big_enough_and_keeps_traps_out_of_gold():
+    """The local-news set stands in for unseen news: 40+ paragraphs, 250+ toponyms, and the
+    teams, streets, buildings and people named like places that it plants are never gold."""
+    docs = _docs("local")
+    assert len(docs) >= 40
+    assert sum(len(d["toponyms"]) for d in docs) >= 250
+    text = " ".join(d["text"] for d in docs)
+    traps = ("Kansas City Chiefs", "Green Bay Packers", "Fremantle Dockers", "Newcastle Knights",
+             "Leeds United", "Washington Avenue", "Denver Street", "Arrowhead Stadium",
+             "Dallas Greer", "Madison Lee", "Austin Meyer", "Jordan Mills", "Hoosier", "Texan")
+    for trap in traps:
+        assert trap in text, trap
+        for d in docs:
+            for t in d["toponyms"]:
+                start = d["text"].find(trap)
+                while start >= 0:
+                    assert not (t["start"] < start + len(trap) and start < t["end"]), (
+                        d["id"], trap)
+                    start = d["text"].find(trap, start + 1)
 
 
 def test_jsonl_matches_its_marked_up_source():

@@ -5,7 +5,8 @@ Usage::
     .venv/bin/python benchmarks/data/make_cordon_dev.py [SRC ...]
 
 With no argument it builds ``cordon-news-dev.jsonl``; given ``NAME.src.txt`` files (the other
-development sets: ``cordon-arabic-dev``, ``cordon-sitrep-dev``, ``cordon-wire-dev``) it writes
+development sets: ``cordon-arabic-dev``, ``cordon-sitrep-dev``, ``cordon-wire-dev``,
+``cordon-local-dev``) it writes
 ``NAME.jsonl`` beside each.
 
 The source ``cordon-news-dev.src.txt`` holds one document per ``## id | title`` block; a toponym
