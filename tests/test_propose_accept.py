@@ -302,6 +302,7 @@ def test_on_a_pack_the_page_forks_then_records_the_accepted_change(tmp_path, mon
     monkeypatch.setenv("CORDON_STORE", str(tmp_path / "store.gpkg"))
     at = AppTest.from_file(str(conftest_workspace.ROOT / "app.py"), default_timeout=180)
     at.query_params.update({"scenario": "aleppo-2016", "date": "2016-11-22"})
+    at.session_state["tab"] = "Report"  # its widgets are drawn only while it is open
     at.run()
     at.text_area(key="report_text").set_value(
         "Government forces captured the Sakhour district on Sunday, a monitoring group said.")
