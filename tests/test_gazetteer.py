@@ -158,7 +158,7 @@ def test_the_key_filter_never_hides_a_name_of_the_index(tiny_index):
     bits = tiny_index._con.execute("SELECT v FROM meta WHERE k = 'key_filter'").fetchone()[0]
     assert len(bits) == 1 << (keyfilter.BITS - 3)
     assert keyfilter.maybe(bits, keys) == keys
-    absent = [f"nowhere {i}" for i in range(2000)]
+    absent = [f"nowhere {i}" for i in range(2000)] + ["\ud800 lone", "x\udcff"]
     assert len(keyfilter.maybe(bits, absent)) < 20  # a few dozen keys set few of 16 M bits
     hits = tiny_index.find(keys + absent)
     assert set(hits) == set(keys)

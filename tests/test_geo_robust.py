@@ -113,3 +113,15 @@ def test_ten_megabytes_through_the_cli(tmp_path):
     # Sanity, not a benchmark (benchmarks/ measures speed): linear-time behaviour on 2 shared
     # cores stays far above 100,000 characters per second.
     assert len(text) / seconds > 100_000, f"{len(text) / seconds:.0f} chars/s"
+
+
+@pytest.mark.parametrize("name", ["\ud800", "Alep\udcffpo", "\udcffحلب", "Kafr\ud800 Nabl"])
+def test_a_lone_surrogate_is_no_place_and_no_error(name):
+    """A lone surrogate (JSON's "\\ud800", a file read with surrogateescape) reaches no
+    SQLite query: SQLite refuses to encode it, and no name holds one."""
+    from geo.search import search
+
+    assert geo.lookup(name) == []
+    assert search(name).hits == ()
+    got = geo.geoparse(f"Shelling in {name} and Homs, Syria.")
+    assert {m.name for m in got} >= {"Homs", "Syria"}

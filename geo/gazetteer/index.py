@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -131,7 +132,11 @@ class Index:
             if len(cache) + len(misses) + len(todo) > CACHE_MAX:
                 cache.clear()
                 misses.clear()
+            # no name holds a lone surrogate (from a file decoded with surrogateescape, or
+            # "\ud800" in JSON), and SQLite refuses to encode one: such keys name no place
             todo = list(todo)
+            if _SURROGATE.search("".join(todo)):  # (one search over all the keys)
+                todo = [k for k in todo if not _SURROGATE.search(k)]
             found: dict[str, list[tuple[Record, int]]] = {}
             with self._lock:
                 if self._filter is None:
@@ -205,6 +210,8 @@ class Index:
 
     def prefix(self, key: str, limit: int = 200) -> list[tuple[Record, int]]:
         """Records with a name key starting with ``key`` (for the search box)."""
+        if _SURROGATE.search(key):
+            return []  # no name holds a lone surrogate (see ``find``)
         hi = key + "\uffff"
         with self._lock:
             rows = self._con.execute(
@@ -217,6 +224,8 @@ class Index:
                 out += user.prefix(key, limit)
         return out
 
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: Keys whose answers (found or not) an index keeps in memory; then it starts afresh.
 CACHE_MAX = 500_000

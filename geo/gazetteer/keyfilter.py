@@ -27,7 +27,7 @@ def build(keys: Iterable[str]) -> bytes:
     bits = bytearray(1 << (BITS - 3))
     crc = zlib.crc32
     for key in keys:
-        h = crc(key.encode()) & _MASK
+        h = crc(key.encode("utf-8", "surrogatepass")) & _MASK
         bits[h >> 3] |= 1 << (h & 7)
     return bytes(bits)
 
@@ -38,7 +38,8 @@ def maybe(bits: bytes, keys: Iterable[str]) -> list[str]:
     crc = zlib.crc32
     out = []
     for key in keys:
-        h = crc(key.encode()) & _MASK
+        # (surrogatepass: a lone surrogate from a decoded file is a key like any other)
+        h = crc(key.encode("utf-8", "surrogatepass")) & _MASK
         if bits[h >> 3] >> (h & 7) & 1:
             out.append(key)
     return out
