@@ -110,7 +110,7 @@ def fold_words(words: Iterable[str]) -> dict[str, str]:
     sees a boundary there, and no replaced pair or doubled letter contains one). A word of
     letters with an Arabic one is folded by ``fold_arabic``, whose rules are per character,
     so those words go through together too.
-    ``tests/test_geo_normalize.py`` checks the equality.
+    ``tests/test_geo_shortcuts.py`` checks the equality.
     """
     cache = _WORD_KEYS
     out: dict[str, str] = {}

@@ -414,7 +414,7 @@ def _token_keys(toks: list, arabic: bool,
                 keys_of: dict[str, str]) -> tuple[list[str | None], list[int]]:
     """The key of each token of a run, where the key of an n-gram is the keys of its tokens
     joined by a blank (None where that does not hold), and for each token the first token at or
-    after it that cannot be joined.
+    after it that cannot be joined. ``keys_of``: every word's key (``fold_words``).
 
     In Latin script that holds for tokens of ASCII letters that are no article: ``fold`` then
     works inside each word (case, q→k, ou/oo/ee, doubled letters, Sheikh/Saint/Mount are whole
