@@ -285,3 +285,22 @@ def test_a_layer_that_cannot_be_read_is_one_line_naming_it():
             read_layer(store, "broken")
         assert str(info.value) == ("Layer “broken” cannot be read: it holds text that is not "
                                    "valid UTF-8.")
+
+
+@pytest.mark.parametrize("bad", ["<script>alert(1)</script>", "{{ 7*7 }}", "{% if 1 %}x{% endif %}",
+                                 "{# open", "' onmouseover='alert(1)", "a\"b<b>c</b>"])
+def test_the_summary_tables_and_headline_figure_are_literal(bad):
+    """The summary tab's tables and the besieged-population figure are HTML written by us:
+    a siege, actor or corridor name from data (or an upload) is text there, never markup,
+    an attribute break or a template."""
+    import pandas as pd
+
+    from layers.draw import summary as summaries
+
+    table = pd.DataFrame({"siege": [bad], "status": [bad], "people": [bad]})
+    out = summaries.tables_html([(bad, table), ("empty", table.iloc[0:0])])
+    out += summaries.figure_html(bad, bad, bad)
+    for raw in ("<script", "<b>", "{{", "{%", "{#", "' onmouseover", '"b'):
+        assert raw not in out
+    assert "empty" not in out  # an empty table is left out
+    assert out.count("<table") == 1 and out.count("<tr>") == 2
