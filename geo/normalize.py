@@ -12,7 +12,14 @@ every form. Rules, in order:
    an-, at-, ath-, az-, es-, ed-, er-, en-, et-, ez-`` become ``al``; a free-standing ``el`` too.
 4. Sheikh/Shaykh/Shaikh/Sheik/Cheikh… → ``shaykh``; Saint → st; Mount → mt.
 5. Hyphens, slashes and runs of blanks become one space.
-6. ``q``→``k``; ``ou``/``oo``→``u``; ``ee``→``i``; doubled letters → one.
+6. ``q``→``k``; ``ou``/``oo``→``u``; ``ee``→``i``.
+7. One sound, several romanisations: ``ei``, and ``ay``/``ey`` before a consonant → ``ai``
+   ("Beit"/"Bayt", "Bureij"/"Burayj", "Deir"/"Dayr"); a ``y`` beside a vowel written ``i``
+   elsewhere: ``ya``/``yu``/``ye`` → ``ia``/``iu``/``ie``, ``iy``/``yi`` → ``i`` ("Kupyansk"/
+   "Kupiansk", "Avdiyivka"/"Avdiivka", "Kabkabiya"/"Kabkabia", "Mykolayiv"/"Mykolaiv"); a
+   word-final ``ah`` after three letters or more → ``a`` ("Babanusah"/"Babanusa",
+   "-iyah"/"-iya"; not "Utah").
+8. Doubled letters → one.
 
 Arabic script: diacritics (harakat), tatweel and the superscript alef are dropped; alef forms
 unify to ا, alef maqsura to ي, teh marbuta to ه, hamza carriers to their base letter, and Persian
@@ -43,6 +50,10 @@ _SAINT = re.compile(r"\bsaint\b|\bste?\b")
 _MOUNT = re.compile(r"\bmount\b")
 _BLANKS = re.compile(r"[\s\-]+")
 _VOWELS = re.compile(r"ou|oo")
+# (not before a word-final s: "Jays", "Keys" are English plurals)
+_DIPHTHONG = re.compile(r"ei|[ae]y(?=[bcdfghjklmnpqrtvwxz]|s\B)")
+# (three letters before it at least: "Utah", "Noah", "IAH" keep theirs)
+_FINAL_AH = re.compile(r"(?<=\w\w\w)ah\b")
 _DOUBLE = re.compile(r"(\w)\1+")
 
 # Arabic script
@@ -89,10 +100,25 @@ def fold(name: str) -> str:
         text = _SAINT.sub("st", text)
     if "mount" in text:
         text = text.replace("mount", "mt") if text == "mount" else _MOUNT.sub("mt", text)
-    text = text.replace("q", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i")
+    text = _romanised(text.replace("q", "k").replace("ou", "u").replace("oo", "u")
+                      .replace("ee", "i"))
     # = _DOUBLE.sub(r"\1", text): splitting on a one-group pattern keeps the group, and on
     # Python 3.11 a template with a group reference costs a Python call per sub
     return "".join(_DOUBLE.split(text))
+
+
+def _romanised(text: str) -> str:
+    """Rule 7 of the module docstring, on lower-case text. Each rewrite stays inside a word
+    (no pattern holds a blank or a newline), so words folded one by one, or joined by a blank
+    or a newline, get the same keys (what ``fold_words`` and the recogniser rely on)."""
+    if "ei" in text or "ay" in text or "ey" in text:
+        text = _DIPHTHONG.sub("ai", text)
+    if "y" in text:
+        text = text.replace("ya", "ia").replace("yu", "iu").replace("ye", "ie") \
+            .replace("iy", "i").replace("yi", "i")
+    if "ah" in text:
+        text = _FINAL_AH.sub("a", text)
+    return text
 
 
 #: Keys of single words, for :func:`fold_words` (emptied when it reaches ``fold``'s size).
@@ -147,7 +173,8 @@ def fold_words(words: Iterable[str]) -> dict[str, str]:
         text = _SAINT.sub("st", text)
     if "mount" in text:
         text = _MOUNT.sub("mt", text)
-    text = text.replace("q", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i")
+    text = _romanised(text.replace("q", "k").replace("ou", "u").replace("oo", "u")
+                      .replace("ee", "i"))
     for w, k in zip(batch, "".join(_DOUBLE.split(text)).split("\n"), strict=True):
         out[w] = cache[w] = k
     return out

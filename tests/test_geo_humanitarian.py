@@ -108,3 +108,28 @@ def test_refugee_camps_of_the_west_bank_and_lebanon(text, name, cc):
     got = {m.name: m for m in geo.geoparse(text)}
     assert got[name].kind == "site" and got[name].country == cc
     assert "Nūr" not in got  # "Nur" of "Nur Shams" is not the town in Iran
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    # the national (2010) romanisation of Ukrainian against the gazetteer's older one
+    ("Shelling hit Kupiansk and Huliaipole overnight.", "Kupiansk", "UA"),
+    ("Shelling hit Kupiansk and Huliaipole overnight.", "Huliaipole", "UA"),
+    ("Residents left Avdiivka before the roads closed.", "Avdiivka", "UA"),
+    # Arabic names: ei/ay, -iya/-iyah, a final -ah (the gazetteer writes Kabkābīyah, Babanūsah)
+    ("Families fled Beit Lahia for the south of Gaza.", "Beit Lahia", "PS"),
+    ("New arrivals were reported in Kabkabiya, North Darfur.", "Kabkabiya", "SD"),
+    ("Fighting reached Babanusa in West Kordofan, Sudan.", "Babanusa", "SD"),
+])
+def test_a_town_in_another_romanisation_than_the_gazetteer_s(text, name, cc):
+    got = found(text)
+    assert name in got and got[name].country == cc, got
+
+
+@pytest.mark.parametrize("text", [
+    "The Blue Jays won in Toronto.",  # an English plural keeps its ay ("Jais" is in India)
+    "Flights from IAH were cancelled.",  # a short word keeps its final ah (not "IA", Iowa)
+    "Al Jazeera reported the strike.",  # a broadcaster, not Sudan's Al Jazirah state
+])
+def test_the_romanisation_rules_make_no_place_of_english_words(text):
+    got = found(text)
+    assert not {"Jays", "IAH", "Al Jazeera"} & set(got), got

@@ -52,6 +52,9 @@ def test_every_listed_direction_word_is_one():
 # ee, doubled letters, the article "el"), in any case
 FOLD_PIECES = ["sheikh", "Shaykh", "CHEIKH", "saint", "St", "ste", "Mount", "mountain", "q",
                "ou", "OO", "ee", "ll", "el", "al", "a", "b", "Z", "x", "ch", "sh",
+               # the romanisation variants (ei, ay/ey before a consonant, y beside a vowel,
+               # a final ah)
+               "ei", "AY", "ey", "y", "ya", "iy", "yi", "ah", "s",
                # Arabic letters, the forms fold_arabic unifies, a mark and a tatweel, and a
                # Latin letter beside them ("Alحلب" is folded as Arabic script)
                "حلب", "أ", "إ", "ى", "ة", "ؤ", "ئ", "ی", "ک", "\u064e", "\u0640", "ٱ", "ß", "é"]

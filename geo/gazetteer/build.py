@@ -83,8 +83,8 @@ def _keep_alternate(name: str) -> bool:
 #: First words of Arabic place names that writers glue to the next word or split off it
 #: ("Kafr Batna" / "Kafrbatna", "Talbiseh" / "Tal Biseh"), as ``fold`` writes them.
 _GLUED_HEADS = tuple(sorted(
-    "kafr kfar deir dayr dair tal tel tall tell ain ayn beit bayt jisr khan ras bir umm abu "
-    "bab jabal jebel marj kasr".split(), key=len, reverse=True))
+    {fold(w) for w in "kafr kfar deir dayr dair tal tel tall tell ain ayn beit bayt jisr khan "
+     "ras bir umm abu bab jabal jebel marj kasr".split()}, key=len, reverse=True))
 
 
 def _keys(name: str, derived_ok: bool) -> Iterator[tuple[str, int]]:
