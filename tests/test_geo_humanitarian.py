@@ -119,6 +119,11 @@ def test_refugee_camps_of_the_west_bank_and_lebanon(text, name, cc):
     ("Families fled Beit Lahia for the south of Gaza.", "Beit Lahia", "PS"),
     ("New arrivals were reported in Kabkabiya, North Darfur.", "Kabkabiya", "SD"),
     ("Fighting reached Babanusa in West Kordofan, Sudan.", "Babanusa", "SD"),
+    # GeoNames writes the assimilated article apart ("An Nuşayrāt"); reports drop it or write
+    # it al-/an-
+    ("In Gaza, strikes hit al-Nuseirat and Deir al-Balah on Tuesday.", "al-Nuseirat", "PS"),
+    ("In Gaza, strikes hit Nuseirat and Deir al-Balah on Tuesday.", "Nuseirat", "PS"),
+    ("Yemen: flooding in Al Dhale'e governorate displaced families.", "Al Dhale'e", "YE"),
 ])
 def test_a_town_in_another_romanisation_than_the_gazetteer_s(text, name, cc):
     got = found(text)
@@ -133,3 +138,21 @@ def test_a_town_in_another_romanisation_than_the_gazetteer_s(text, name, cc):
 def test_the_romanisation_rules_make_no_place_of_english_words(text):
     got = found(text)
     assert not {"Jays", "IAH", "Al Jazeera"} & set(got), got
+
+
+@pytest.mark.parametrize("text, name, cc, kind", [
+    ("Shelling hit Jobar on the eastern edge of Damascus.", "Jobar", "SY", "neighbourhood"),
+    ("Aid trucks waited in Sarmada and Atmeh, Idlib, near the border.", "Atmeh", "SY", "city"),
+    ("In Gaza, families fled Shujaiya and Tel al-Sultan.", "Tel al-Sultan", "PS",
+     "neighbourhood"),
+    ("Trucks crossed the Allenby Bridge into the West Bank.", "Allenby Bridge", "PS",
+     "crossing"),
+    ("Gangs attacked Solino and Tabarre in Port-au-Prince, Haiti.", "Tabarre", "HT", "city"),
+    ("Refugees from Mali reached Mbera camp in Mauritania.", "Mbera camp", "MR", "site"),
+    ("New arrivals were registered in Renk, South Sudan.", "Renk", "SS", "city"),
+    ("Fighting was reported near Humera in western Tigray.", "Humera", "ET", "city"),
+])
+def test_towns_camps_and_crossings_of_current_operations(text, name, cc, kind):
+    m = found(text)[name]
+    assert (m.country, m.kind) == (cc, kind)
+    assert m.source.startswith("pl-")  # the project's own place, with its sources and note

@@ -87,6 +87,10 @@ _GLUED_HEADS = tuple(sorted(
      "ras bir umm abu bab jabal jebel marj kasr".split()}, key=len, reverse=True))
 
 
+#: The Arabic article before a "sun letter", assimilated and written as a word of its own.
+_SUN_ARTICLES = frozenset({"ad ", "adh ", "an ", "ar ", "as ", "ash ", "at ", "ath ", "az "})
+
+
 def _keys(name: str, derived_ok: bool) -> Iterator[tuple[str, int]]:
     """The keys of a name and how each is derived (0 the name itself; 2 its article dropped;
     1 its head word glued on or split off). ``derived_ok``: a name of an Arab country."""
@@ -96,6 +100,14 @@ def _keys(name: str, derived_ok: bool) -> Iterator[tuple[str, int]]:
     yield key, 0
     if derived_ok:
         bare = drop_article(key)
+        if bare is None:
+            # the article written apart and assimilated, as GeoNames writes it ("An Nuşayrāt",
+            # "Az Zabadānī"): "al-"/"an-" in text folds to "al", and the bare name is derived
+            art = key[:key.find(" ") + 1]
+            if art in _SUN_ARTICLES and key.startswith(art[1:-1], len(art)) \
+                    and len(key) - len(art) >= 3:
+                bare = key[len(art):]
+                yield "al " + bare, 0
         if bare:
             yield bare, 2
         head, _, rest = key.partition(" ")
