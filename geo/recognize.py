@@ -342,9 +342,9 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
         if len(toks) == 1:  # most runs (the any() below costs a generator per run)
             w = toks[0][2]
             in_org = w in words.org or w in words.org_heads and _org_name(text, toks, words)
-        else:
-            in_org = any(t[2] in words.org or t[2] in words.org_heads
-                         and _org_name(text, toks, words) for t in toks)
+        else:  # (the run's organisation names are looked for once, not once per word)
+            in_org = any(t[2] in words.org for t in toks) or (
+                any(t[2] in words.org_heads for t in toks) and _org_name(text, toks, words))
         matched = _match_run(text, toks, kind, fks, lim, alone, found, words, leads, in_org,
                              demonym_ccs, best_memo[kind], tok_memo[0], found_heads)
         run_persons = person_spans[before:]  # in text order, not overlapping

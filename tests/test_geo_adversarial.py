@@ -291,3 +291,23 @@ def test_a_repeated_comma_list_is_scored_once_not_once_per_name(monkeypatch):
         alone = geo.geoparse(a + b)
         assert [(m.name, m.country) for m in got[:len(alone)]] == \
             [(m.name, m.country) for m in alone]
+
+
+def test_a_run_is_searched_for_organisation_names_once(monkeypatch):
+    """A run of many words that begin organisation names ("Al" of "Al Jazeera") was searched
+    for them once per word, each search over the whole run: quadratic ("Al-" repeated took
+    90 s per MB)."""
+    calls: list[int] = []
+    real = recognize._org_name
+
+    def counting(text, toks, words):
+        calls.append(len(toks))
+        return real(text, toks, words)
+
+    monkeypatch.setattr(recognize, "_org_name", counting)
+    assert geo.geoparse("Al-" * 5_000) == []
+    assert len(calls) <= 1, f"{len(calls)} searches of one run"
+    calls.clear()
+    got = geo.geoparse("Al Jazeera and Al Arabiya said Al-Bab and Al-Rai were shelled.")
+    assert {m.text for m in got} >= {"Al-Bab", "Al-Rai"}
+    assert not {"Al Jazeera", "Al Arabiya"} & {m.text for m in got}
