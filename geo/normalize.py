@@ -19,7 +19,7 @@ every form. Rules, in order:
    "Kupiansk", "Avdiyivka"/"Avdiivka", "Kabkabiya"/"Kabkabia", "Mykolayiv"/"Mykolaiv"); a
    word-final ``ah`` after three letters or more → ``a`` ("Babanusah"/"Babanusa",
    "-iyah"/"-iya"; not "Utah").
-8. Doubled letters → one.
+8. Doubled letters → one (before rule 7 as well as after).
 
 Arabic script: diacritics (harakat), tatweel and the superscript alef are dropped; alef forms
 unify to ا, alef maqsura to ي, teh marbuta to ه, hamza carriers to their base letter, and Persian
@@ -100,10 +100,12 @@ def fold(name: str) -> str:
         text = _SAINT.sub("st", text)
     if "mount" in text:
         text = text.replace("mount", "mt") if text == "mount" else _MOUNT.sub("mt", text)
-    text = _romanised(text.replace("q", "k").replace("ou", "u").replace("oo", "u")
-                      .replace("ee", "i"))
     # = _DOUBLE.sub(r"\1", text): splitting on a one-group pattern keeps the group, and on
-    # Python 3.11 a template with a group reference costs a Python call per sub
+    # Python 3.11 a template with a group reference costs a Python call per sub. Doubled
+    # letters go before rule 7 too, so that a key of the rules without it (user gazetteers
+    # keep theirs) can be brought up to date from the key alone (``rekey``).
+    text = _romanised("".join(_DOUBLE.split(
+        text.replace("q", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i"))))
     return "".join(_DOUBLE.split(text))
 
 
@@ -119,6 +121,26 @@ def _romanised(text: str) -> str:
     if "ah" in text:
         text = _FINAL_AH.sub("a", text)
     return text
+
+
+#: The version of the folding rules; keys stored outside the index (user gazetteers) record
+#: it, and :func:`rekey` brings keys of version "1" (before rule 7, 2026-12-04) up to date.
+RULES = "2"
+
+
+def rekey(key: str) -> str:
+    """The key that the current rules give a name whose key under rules "1" was ``key``.
+
+    The old key is the text with rules 1–6 and 8 applied; the current rules apply rule 8,
+    then rule 7, then rule 8 again, so the old key needs only the last two. An Arabic-script
+    key is unchanged (rule 7 is for Latin letters, and Arabic keys keep their doubled
+    letters); so is, wrongly, the key of a Latin name whose only Arabic-block characters
+    were marks (``fold`` does not fold such a name at all).
+    ``tests/test_geo_shortcuts.py`` checks ``rekey(old fold(w)) == fold(w)``.
+    """
+    if _HAS_ARABIC.search(key):
+        return key
+    return "".join(_DOUBLE.split(_romanised(key)))
 
 
 #: Keys of single words, for :func:`fold_words` (emptied when it reaches ``fold``'s size).
@@ -173,8 +195,8 @@ def fold_words(words: Iterable[str]) -> dict[str, str]:
         text = _SAINT.sub("st", text)
     if "mount" in text:
         text = _MOUNT.sub("mt", text)
-    text = _romanised(text.replace("q", "k").replace("ou", "u").replace("oo", "u")
-                      .replace("ee", "i"))
+    text = _romanised("".join(_DOUBLE.split(
+        text.replace("q", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i"))))
     for w, k in zip(batch, "".join(_DOUBLE.split(text)).split("\n"), strict=True):
         out[w] = cache[w] = k
     return out

@@ -349,3 +349,38 @@ def test_template_text_in_a_gazetteer_name_reaches_the_map_as_text(tmp_path):
     out = fmap.get_root().render()  # no TemplateSyntaxError
     assert "Wadi {{" not in out and "{#" not in out and "<script>alert" not in out
     assert "49" not in out.split("Wadi", 1)[-1][:40]
+
+
+def test_a_gazetteer_added_under_older_spelling_rules_is_rekeyed_once(tmp_path, gazetteers,
+                                                                      monkeypatch):
+    """A gazetteer added before the folding rules changed stores keys of the old rules: it is
+    brought up to date when first opened, and its places are found by every spelling."""
+    import sqlite3
+
+    from geo import normalize
+    from geo.gazetteer import registry
+    from geo.gazetteer.overlay import Overlay
+
+    f = write(tmp_path / "villages.csv", "name,alternate_names,lat,lon,kind,country\n"
+              "Bayt Zanbaqiyah,,36.31,37.02,village,SY\n")
+    # written as the rules of version "1" would have: no rule 7, no 'fold' entry
+    monkeypatch.setattr(normalize, "_romanised", lambda text: text)
+    normalize.clear_caches()
+    info = add_gazetteer(f, name="old-rules")
+    monkeypatch.undo()
+    monkeypatch.setenv("CORDON_GAZETTEERS", str(gazetteers))
+    normalize.clear_caches()
+    db = gazetteers / info.db
+    with sqlite3.connect(db) as con:
+        con.execute("DELETE FROM meta WHERE k = 'fold'")
+        assert con.execute("SELECT count(*) FROM names WHERE key = ?",
+                           (fold("Bayt Zanbaqiyah"),)).fetchone()[0] == 0  # "bait …" now
+    Overlay(gazetteers, registry.read(gazetteers)[0])
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT v FROM meta WHERE k = 'fold'").fetchone()[0] == \
+            normalize.RULES
+        keys = {k for (k,) in con.execute("SELECT key FROM names")}
+    assert fold("Bayt Zanbaqiyah") in keys
+    get_index()._user_sig = None  # (an open index looks at the registry again)
+    got = found("Shelling hit Beit Zanbaqiya near Aleppo, Syria.")
+    assert got["Beit Zanbaqiya"].source.startswith("user:old-rules:")

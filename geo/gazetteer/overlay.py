@@ -10,6 +10,7 @@ no shipped id (below a million) and no other gazetteer's id can equal them.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sqlite3
 import sys
@@ -56,6 +57,46 @@ def merge(world: tuple, user: list) -> tuple:
     return tuple(user) + tuple(kept)
 
 
+def upgrade_keys(path: Path, name: str) -> None:
+    """Bring a user gazetteer's keys to the current folding rules, in place and at once.
+
+    A gazetteer stores its names as keys; one added before the rules last changed (no 'fold'
+    entry in its meta table, or an older one) would miss every name the new rules write
+    otherwise ("Bayt" is now keyed "bait"). Its keys are rewritten by ``geo.normalize.rekey``
+    in one transaction, which also records the rules, so this happens once. A file that
+    cannot be written is used as it is, with a warning.
+    """
+    from geo.normalize import RULES, rekey
+
+    try:
+        con = sqlite3.connect(path, timeout=10, isolation_level=None)
+    except sqlite3.Error:
+        return  # (the read-only open below says what is wrong)
+    try:
+        row = con.execute("SELECT v FROM meta WHERE k = 'fold'").fetchone()
+        if row and row[0] == RULES:
+            return
+        con.execute("BEGIN IMMEDIATE")  # one process rewrites; the others then see it done
+        row = con.execute("SELECT v FROM meta WHERE k = 'fold'").fetchone()
+        if row and row[0] == RULES:
+            con.execute("ROLLBACK")
+            return
+        rows = con.execute("SELECT key, rid, how FROM names ORDER BY how").fetchall()
+        con.execute("DELETE FROM names")
+        # two old keys of one place may become one: the better derivation (lower how) stays
+        con.executemany("INSERT OR IGNORE INTO names VALUES (?, ?, ?)",
+                        [(rekey(k), rid, how) for k, rid, how in rows])
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('fold', ?)", (RULES,))
+        con.execute("COMMIT")
+    except sqlite3.Error as exc:
+        with contextlib.suppress(sqlite3.Error):
+            con.execute("ROLLBACK")
+        print(f"geo: user gazetteer {name!r} keeps the spelling rules it was added with "
+              f"({path}: {exc}); add it again to match every spelling", file=sys.stderr)
+    finally:
+        con.close()
+
+
 class Overlay:
     """The open user gazetteers of one registry state (read-only)."""
 
@@ -66,6 +107,7 @@ class Overlay:
         self.layers: list[tuple[GazetteerInfo, sqlite3.Connection]] = []
         for info in items:
             path = folder / info.db
+            upgrade_keys(path, info.name)
             try:
                 con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
                 con.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()

@@ -35,6 +35,7 @@ from geo.gazetteer.build import _ARAB_COUNTRIES, TABLES_SQL, _Writer
 from geo.gazetteer.formats import GazetteerError, Row, open_rows
 from geo.gazetteer.overlay import same_place
 from geo.gazetteer.registry import GazetteerInfo, gazetteers_dir
+from geo.normalize import RULES as FOLD_RULES
 from geo.normalize import fold
 
 SCHEMA = "user-1"
@@ -291,6 +292,7 @@ def _write_db(tmp: Path, name: str, rows: Iterable[Row | None], label: str,
         w.flush()
         con.execute("CREATE INDEX places_source ON places(source)")
         con.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
+        con.execute("INSERT INTO meta VALUES ('fold', ?)", (FOLD_RULES,))
         con.execute("INSERT INTO meta VALUES ('name', ?)", (name,))
         con.commit()
         world.con.close()
