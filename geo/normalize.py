@@ -100,13 +100,18 @@ def fold(name: str) -> str:
         text = _SAINT.sub("st", text)
     if "mount" in text:
         text = text.replace("mount", "mt") if text == "mount" else _MOUNT.sub("mt", text)
+    return _letters(text)
+
+
+def _letters(text: str) -> str:
+    """Rules 6, 8, 7 and 8 again on lower-case text (``fold``'s last steps, and
+    ``fold_words``' on many words joined by newlines). Doubled letters go before rule 7 too,
+    so that a key of the rules without it (user gazetteers keep theirs) can be brought up to
+    date from the key alone (``rekey``)."""
+    text = text.replace("q", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i")
     # = _DOUBLE.sub(r"\1", text): splitting on a one-group pattern keeps the group, and on
-    # Python 3.11 a template with a group reference costs a Python call per sub. Doubled
-    # letters go before rule 7 too, so that a key of the rules without it (user gazetteers
-    # keep theirs) can be brought up to date from the key alone (``rekey``).
-    text = _romanised("".join(_DOUBLE.split(
-        text.replace("q", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i"))))
-    return "".join(_DOUBLE.split(text))
+    # Python 3.11 a template with a group reference costs a Python call per sub
+    return "".join(_DOUBLE.split(_romanised("".join(_DOUBLE.split(text)))))
 
 
 def _romanised(text: str) -> str:
@@ -195,9 +200,7 @@ def fold_words(words: Iterable[str]) -> dict[str, str]:
         text = _SAINT.sub("st", text)
     if "mount" in text:
         text = _MOUNT.sub("mt", text)
-    text = _romanised("".join(_DOUBLE.split(
-        text.replace("q", "k").replace("ou", "u").replace("oo", "u").replace("ee", "i"))))
-    for w, k in zip(batch, "".join(_DOUBLE.split(text)).split("\n"), strict=True):
+    for w, k in zip(batch, _letters(text).split("\n"), strict=True):
         out[w] = cache[w] = k
     return out
 
