@@ -25,8 +25,14 @@ from geo.stopwords import WordLists
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĠĦĪİĶĹĽŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŸŹŻŽḤḨṢṬẒ"
 _ART = r"(?:[Aa]l|[Ee]l|[Aa]sh|[Aa]s|[Aa]d|[Aa]r|[Aa]n|[Aa]t|[Aa]z|[Ee]s|[Ee]z|[Ee]d|[Uu]l)-"
-_WORD = (rf"(?:(?:[A-Z]\.){{2,}}|(?:St|Mt|Ft|Ste)\.|(?:{_ART})?(?:[dDlL]['’])?[{_UP}]\w*"
-         rf"(?:['’](?!s\b)\w+|-(?=\w)\w+|['’]s(?=[ \t]+[{_UP}]))*)")
+_WORD_FORMS = (rf"(?:(?:[A-Z]\.){{2,}}|(?:St|Mt|Ft|Ste)\.|(?:{_ART})?(?:[dDlL]['’])?[{_UP}]\w*"
+               rf"(?:['’](?!s\b)\w+|-(?=\w)\w+|['’]s(?=[ \t]+[{_UP}]))*)")
+# What a word of a name can begin with: a capital, an article and its hyphen, or d'/l'. The
+# regular-expression engine tries every form at every word start; this look-ahead turns away
+# a lower-case word at once, which halves the time of the scan (``_WORD_FORMS`` alone matches
+# the same text: tests/test_geo_shortcuts.py).
+_WORD_FIRST = rf"(?=[{_UP}]|[AaEeUu][a-z]{{1,2}}-|[dDlL]['’])"
+_WORD = _WORD_FIRST + _WORD_FORMS
 _CONN = (r"(?:of|de|del|della|di|da|do|dos|das|du|des|la|le|les|the|and|on|upon|sur|am|"
          r"y|e|al|el|es|ez|ed|bin|ibn|abu|ben|van|von|der|den|kwa|na)")
 _RUN = re.compile(rf"(?<![\w.])(?:{_WORD})(?:[ \t]+(?:{_CONN}[ \t]+)*(?:{_WORD}))*")

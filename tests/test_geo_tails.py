@@ -4,9 +4,14 @@ is a town. Texts written for these tests."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import geo
+from geo import tails as tl
 
 
 def parse(text: str) -> list[geo.Mention]:
@@ -85,3 +90,26 @@ def test_mentions_stay_in_order_and_do_not_overlap():
     assert all(a.end <= b.start for a, b in zip(ms, ms[1:], strict=False))
     assert {"al-Hol camp", "Roj camp", "Kalma IDP camp", "Otash camp", "Nyala"} <= \
         {m.text for m in ms}
+
+
+# --- the phrase expression: its shortcuts find exactly the phrases the plain form finds ---
+# the plain form: every word of a name may be given back, and every count of words tried
+_PLAIN_NAME = rf"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]h?)-)?[{tl._UP}][\w'’]*(?:-[\w'’]+)*"
+_PLAIN_PHRASE = re.compile(
+    rf"(?<![\w'’-])({_PLAIN_NAME}(?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du)[ \t]+)?"
+    rf"{_PLAIN_NAME}){{0,3}})"
+    r"[ \t]+(?:(IDP|IDPs'?|refugee|refugees'?|displacement|border|transit|reception)[ \t]+)?"
+    r"(camp|crossing point|crossing|checkpoint)s?\b")
+TAIL_PIECES = ["Zamzam", "Abu", "abu", "al", "al-Hol", "Al-", "ash-Shaar", "a-", "Kerem",
+               "Shalom", "IDP", "IDPs'", "IDPs", "refugee", "border", "camp", "camps",
+               "Camp", "crossing", "crossing point", "checkpoint", "campsite", "O'", "d'",
+               "Rafah-", "É", "x", "1", "'", "’", "-", "and", "the"]
+TAIL_TEXT = st.lists(st.sampled_from(TAIL_PIECES + [" ", "  ", "\t", ", ", ". ", "\n", ""]),
+                     max_size=14).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=TAIL_TEXT)
+def test_the_phrase_expression_finds_what_its_plain_form_finds(text):
+    assert [m.groups() + m.span() for m in tl._PHRASE.finditer(text)] == \
+        [m.groups() + m.span() for m in _PLAIN_PHRASE.finditer(text)]

@@ -28,7 +28,10 @@ from geo.gazetteer import keyfilter
 from geo.gazetteer import registry as _registry
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+# building the records of a first pass (thousands per text) four times slower. Records are
+# never changed after they are made; ``unsafe_hash`` keeps equality and hashing by value.
+@dataclass(slots=True, unsafe_hash=True)
 class Record:
     """One gazetteer place (a row of the ``places`` table)."""
 
