@@ -80,6 +80,8 @@ _STRONG_KINDS = frozenset({"country", "admin1", "region"})
 # that also names the actor Denzel Washington
 _LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|across|outside|inside|towards?|via|"
                        r"around)[ \t]+$")
+#: The people a town must have for a common word after "in", "to", "near"… to name it.
+LOCATIVE_TOWN_POP = 20_000
 # sports clubs named after their city ("Manchester United", "Real Madrid"): the club, not the
 # place; "United" is no club word before "States", "Kingdom", "Nations"…
 _CLUB_AFTER = re.compile(r"[ \t]+(?:United|Rovers|Wanderers|Hotspur|Albion|F\.?C\.?)\b"
@@ -100,6 +102,14 @@ _FEATURE_OF = re.compile(r"\b(?:Cape|Bay|Gulf|Sea|Strait|Straits|Lake|Isle|Horn)
 _VESSEL_BEFORE = re.compile(r"\b(?:[Cc]ruiser|[Ff]rigate|[Dd]estroyer|[Ww]arship|[Cc]orvette|"
                             r"[Ss]ubmarine|[Tt]anker|[Ff]reighter|[Tt]rawler|MV|USS|HMS|RFA)"
                             r"[ \t]+$")
+# an armed unit named after a place in Arabic ("Liwa al-Quds", the Quds Brigade of Aleppo;
+# "Faylaq al-Sham", "Jaish al-Fatah"): the unit, not Jerusalem or Syria
+_UNIT_WORDS = frozenset("Liwa Liwaa Katiba Kataib Kata'ib Faylaq Jaish Jaysh Jabhat Harakat "
+                        "Saraya Quwat Tajammu Ahrar".split())
+_UNIT_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(_UNIT_WORDS))})[ \t]+$")
+_UNIT_NAME_NEXT = re.compile(rf"[ \t]+{_ART}")
+# the start of a name written in lower case: an article ("al-Bab", "ash-Shaar") or d'/l'
+_LOWER_START = re.compile(rf"{_ART}|[dl]['’]")
 _OF_NEXT = re.compile(rf"[ \t]+of[ \t]+(?:the[ \t]+)?[{_UP}]")
 
 
@@ -766,15 +776,18 @@ def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[s
             after_title = True
             i += 1
             continue
-        # a given name and another word: "Ann-Christin Nykvist", not "India-Pakistan"
+        # a given name and another word: "Ann-Christin Nykvist", not "India-Pakistan" nor
+        # "Geneva-based" (a word in lower case is no part of a name)
         is_given = (w in words.given and i + 1 < n and toks[i + 1][2] not in _CONNS
+                    and not toks[i + 1][2][0].islower()
                     and not (text[toks[i][1]:toks[i + 1][0]] == "-"
                              and _is_country(found.get(keys_of[toks[i + 1][2]], ()))))
         if not (after_title or is_given):
             i += 1
             continue
         j = i
-        while j + 1 < n and (toks[j + 1][2] not in _CONNS or toks[j + 1][2] in _PARTICLES):
+        while j + 1 < n and (toks[j + 1][2] in _PARTICLES or toks[j + 1][2] not in _CONNS
+                             and not toks[j + 1][2][0].islower()):
             j += 1
         while j > i and toks[j][2] in _PARTICLES:
             j -= 1
@@ -786,6 +799,10 @@ def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[s
         # "Michael Jordan") is still a surname
         if not (whole in found or any(t[2] in words.feature for t in name)
                 or (len(name) == 1 and not after_title)
+                # a big place begins the run: "Hong Kong Chief Executive" ("Hong" is a given
+                # name too), "George Town police"
+                or is_given and any(_is_big(found.get(fold(text[toks[i][0]:toks[k][1]]), ()))
+                                    for k in range(i + 1, min(j, i + 3) + 1))
                 or not is_given and any(_is_country(found.get(keys_of[t[2]], ()))
                                         for t in name[1:])):
             person_spans.append((toks[i][0], toks[j][1]))
@@ -869,6 +886,8 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     cands = sp.cands
     if s in words.orgnames:
         return False  # "IOM", "Red Cross": the organisation, whatever the gazetteer holds
+    if s[0].islower() and not _LOWER_START.match(s):
+        return False  # "balaka" of "Anti-balaka": the end of a word, not a name
     if sp.ntok == 1:
         if s in words.months or s in words.weekdays:
             return False
@@ -913,7 +932,12 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     if sp.ntok == 1:
         common = low in words.common
         country = any(r.kind in ("country", "region") and h in (0, 1, 3) for r, h in cands)
-        if common and not country and (sp.initial or not own_big):
+        if common and not country and (sp.initial or not own_big) and not (
+                # mid-sentence after a preposition of place, a capitalised common word is
+                # the town it names when the town is no village: "died in Paisley",
+                # "moved to Reading" (not "in Hope", a village of 6,000)
+                not sp.initial and _LOCATIVE.search(text, max(0, sp.start - 12), sp.start)
+                and any(r.pop >= LOCATIVE_TOWN_POP and h in (0, 3) for r, h in cands)):
             return False
         if sp.initial and not big and pop < 1000:
             return False
@@ -923,6 +947,10 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
         return False
     if _VESSEL_BEFORE.search(text, max(0, sp.start - 12), sp.start) and not _is_country(cands):
         return False
+    if _UNIT_BEFORE.search(text, max(0, sp.start - 10), sp.start):
+        return False
+    if s in _UNIT_WORDS and (_CAP_NEXT.match(after) or _UNIT_NAME_NEXT.match(after)):
+        return False  # "Liwa" of "Liwa al-Quds" is not the oasis
     if _CLUB_AFTER.match(after) or _CLUB_BEFORE.search(text, max(0, sp.start - 12), sp.start):
         return False
     if _STREET_AFTER.match(after):

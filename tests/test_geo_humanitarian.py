@@ -156,3 +156,48 @@ def test_towns_camps_and_crossings_of_current_operations(text, name, cc, kind):
     m = found(text)[name]
     assert (m.country, m.kind) == (cc, kind)
     assert m.source.startswith("pl-")  # the project's own place, with its sources and note
+
+
+@pytest.mark.parametrize("text, absent", [
+    # armed groups, parties and news agencies that share a name with a town
+    ("Hamas said the talks had failed; Hezbollah fired rockets.", {"Hamas", "Hezbollah"}),
+    ("According to Xinhua, the Islah party and Wagner fighters were seen.",
+     {"Xinhua", "Islah", "Wagner"}),
+    # an armed unit named after a place: not Jerusalem, not an oasis in Oman
+    ("Fighters of Liwa al-Quds entered Handarat; Faylaq al-Sham shelled the road.",
+     {"Liwa", "al-Quds", "al-Sham"}),
+    # the Islamic months (Ramadan is also another name of a Saudi town)
+    ("During Ramadan and again in Muharram the market closed.", {"Ramadan", "Muharram"}),
+    # the end of a word written in lower case is no name ("Balaka" is a town in Malawi)
+    ("Anti-balaka militias attacked the camp.", {"balaka"}),
+])
+def test_groups_months_and_word_ends_are_not_places(text, absent):
+    assert not absent & set(found(text))
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    # a place before "-based", "-born"… is no person's given name and surname
+    ("The Geneva-based group said aid was blocked.", "Geneva", "CH"),
+    ("Sydney-based doctors flew out.", "Sydney", "AU"),
+    # a given name that begins a big place's name ("Hong" of Hong Kong)
+    ("said Donald Tsang, the Hong Kong Chief Executive.", "Hong Kong", "HK"),
+    # a common English word after a preposition of place names the town
+    ("She died at the Royal Alexandra Hospital in Paisley.", "Paisley", "GB"),
+    # former states and regions of current crises
+    ("Samples were made in the Soviet Union and kept in the USSR.", "Soviet Union", ""),
+    ("Shelling resumed in Nagorno-Karabakh.", "Nagorno-Karabakh", "AZ"),
+    ("Smugglers cross from the Qalamoun into the Bekaa Valley.", "Bekaa Valley", "LB"),
+    ("Drought hit Puntland and Somaliland.", "Somaliland", "SO"),
+])
+def test_places_that_names_of_people_and_words_used_to_hide(text, name, cc):
+    got = found(text)
+    assert name in got and got[name].country == cc
+
+
+@pytest.mark.parametrize("text", [
+    "He lives in Hope now.",  # a village of 6,000: the word still wins
+    "The talks in Progress stalled.",
+    "Paris Hilton arrived late.",  # a given name and a surname are still a person
+])
+def test_common_words_and_people_stay_what_they_were(text):
+    assert found(text) == {}
