@@ -34,7 +34,8 @@ points; the second pass scores with them. Some picks are dropped as too weak (se
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
+from functools import lru_cache
 
 from geo.gazetteer import Record
 from geo.normalize import plain
@@ -57,8 +58,12 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def prior(rec: Record) -> float:
     """Context-free score of a record: kind and population (+ ``rec.boost``: the user's own
-    gazetteers win over the world's places of the same name)."""
-    return _prior(rec) + rec.boost if rec.boost else _prior(rec)
+    gazetteers win over the world's places of the same name). Kept on the record: a name's
+    candidates are scored in every text that names it."""
+    p = rec.prior
+    if p is None:
+        p = rec.prior = _prior(rec) + rec.boost if rec.boost else _prior(rec)
+    return p
 
 
 def _prior(rec: Record) -> float:
@@ -75,11 +80,20 @@ def _prior(rec: Record) -> float:
     return _KIND_PRIOR.get(rec.kind, 4.0)
 
 
-def name_score(rec: Record, how: int, surface: str) -> float:
+def name_score(rec: Record, how: int, surface: str, plain_surface: str | None = None) -> float:
+    """How well the text names the record: +1 for its own name or a listed abbreviation, -1
+    for a derived form (article dropped), +1 more when ``surface`` is the record's name but
+    for case and accents (``plain_surface``: ``plain(surface)``, when known already)."""
     s = 1.0 if how in (0, 3) else (-1.0 if how == 2 else 0.0)
-    if plain(surface) == plain(rec.name):
+    if (plain_surface if plain_surface is not None else plain(surface)) == _plain(rec.name):
         s += 1.0
     return s
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain(name: str) -> str:
+    """``plain`` of a record's name: the same few names are candidates in text after text."""
+    return plain(name)
 
 
 class Context:
@@ -87,27 +101,30 @@ class Context:
 
     def __init__(self, spans: list[Span], demonym_ccs: set[str]) -> None:
         self.demonym_ccs = demonym_ccs
-        cc: Counter[str] = Counter()
+        cc: dict[str, float] = defaultdict(int)
         # spans of one name share their candidate tuple: its likeliest reading is found once
         # (first pass: names whose likeliest reading is a country, counted once per span)
         many = Counter((sp.surface, id(sp.cands)) for sp in spans if sp.cands)
         one = {(sp.surface, id(sp.cands)): sp for sp in spans if sp.cands}
         for lkey, n in many.items():
             sp = one[lkey]
+            ps = plain(sp.surface)
             rec, how = max(sp.cands, key=lambda c: prior(c[0]) + name_score(
-                c[0], c[1], sp.surface))
+                c[0], c[1], sp.surface, ps))
             if rec.kind == "country":
                 cc[rec.country] += n
         self._set_countries(cc)
         self.admin1: set[str] = set()
-        self.admin1_cc: Counter[str] = Counter()  # confidently placed divisions per country
+        # (tallies are defaultdicts: a Counter costs five times as much to make, and every
+        # text makes ten of them, which showed on short texts)
+        self.admin1_cc: dict[str, float] = defaultdict(int)  # confident divisions per country
         self.own_admin1: dict[int, str] = {}
-        self.near: Counter[tuple[int, int]] = Counter()  # 1° cells of confident points
-        self.near_places: Counter[tuple[int, int]] = Counter()  # the same, each point once
-        self.far: Counter[tuple[int, int]] = Counter()  # 5° cells
+        self.near: dict[tuple[int, int], float] = defaultdict(int)  # 1° cells, confident points
+        self.near_places: dict[tuple[int, int], float] = defaultdict(int)  # each point once
+        self.far: dict[tuple[int, int], float] = defaultdict(int)  # 5° cells
         self.own: dict[int, tuple[float, float]] = {}
 
-    def _set_countries(self, cc: Counter[str]) -> None:
+    def _set_countries(self, cc: dict[str, float]) -> None:
         for c in self.demonym_ccs:
             cc[c] += 0.5
         total = sum(cc.values()) or 1
@@ -117,12 +134,12 @@ class Context:
         """Second pass: take the countries, divisions and points of the first pass's picks:
         (span number, span, record, certainty, how many spans of the text took that pick —
         a repeated name is worked out once and counts as often as it is written)."""
-        cc: Counter[str] = Counter()
+        cc: dict[str, float] = defaultdict(int)
         self.admin1 = set()
-        self.admin1_cc = Counter()
+        self.admin1_cc = defaultdict(int)
         self.own_admin1 = {}
         points = {}
-        weights: Counter[tuple[float, float]] = Counter()
+        weights: dict[tuple[float, float], float] = defaultdict(int)
         for i, sp, r, share, n in picks:
             if r.kind == "country":
                 cc[r.country] += 1.0 * n
@@ -142,7 +159,7 @@ class Context:
         self.set_anchors(points, weights)
 
     def set_anchors(self, points: dict[int, tuple[float, float]],
-                    weights: Counter[tuple[float, float]] | None = None) -> None:
+                    weights: dict[tuple[float, float], float] | None = None) -> None:
         """Points of confidently placed spans (by span number) for the nearness bonus, and how
         many spans stand at each point (default: one per entry of ``points``)."""
         self.own = points
@@ -165,7 +182,7 @@ class Context:
                     for dj in (-1, 0, 1):
                         cells[(ci + di, cj + dj)] += k
 
-    def _count(self, cells: Counter, lat: float, lon: float, size: float, idx: int) -> int:
+    def _count(self, cells: dict, lat: float, lon: float, size: float, idx: int) -> int:
         ci, cj = math.floor(lat / size), math.floor(lon / size)
         n = cells.get((ci, cj), 0)
         own = self.own.get(idx)
@@ -308,8 +325,9 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
 def _static(sp: Span) -> list[tuple[float, Record, int]]:
     twins = _city_twins(sp)
     row = []
+    ps = plain(sp.surface)
     for rec, how in sp.cands:
-        s = prior(rec) + name_score(rec, how, sp.surface)
+        s = prior(rec) + name_score(rec, how, sp.surface, ps)
         if rec.kind in ("admin1", "admin2", "admin3") and sp.kind_cue not in \
                 _ADMIN_CUE_KINDS and any(t.country == rec.country and
                                          km(t.lat, t.lon, rec.lat, rec.lon) < 100

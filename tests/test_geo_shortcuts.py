@@ -112,3 +112,23 @@ def test_a_key_of_the_old_rules_is_brought_to_the_current_rules(words):
     finally:
         normalize._romanised = real
     assert normalize.rekey(old) == now
+
+
+BEFORE_PIECES = ["of", "the", "Cape", "Bay", "Gulf", "Straits", "HMS", "USS", "MV", "cruiser",
+                 "Bay of ", "Cape of the ", "Sea of\t", "HMS ", "Liwa ", "FC  ", "Real\t",
+                 "Cruiser", "Tanker", "Real", "Atlético", "Atletico", "FC", "Inter", "Liwa",
+                 "Jaish", "Faylaq", "Aleppo", "said", "x", "1", "_", "é", "İ", "ſ"]
+BEFORE_TEXT = st.lists(st.sampled_from(BEFORE_PIECES + GAPS), max_size=12).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=BEFORE_TEXT)
+def test_the_words_before_a_span_cover_every_expression_that_ends_there(text):
+    # _keep searches those four expressions only when the word before is one they need
+    start = len(text)
+    hits = [rz._FEATURE_OF.search(text, max(0, start - 16), start),
+            rz._VESSEL_BEFORE.search(text, max(0, start - 12), start),
+            rz._UNIT_BEFORE.search(text, max(0, start - 10), start),
+            rz._CLUB_BEFORE.search(text, max(0, start - 12), start)]
+    if any(hits):
+        assert rz._word_before(text, start) in rz._BEFORE_WORDS

@@ -20,7 +20,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.gazetteer import build as _build
@@ -30,7 +30,8 @@ from geo.gazetteer import registry as _registry
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
 # building the records of a first pass (thousands per text) four times slower. Records are
-# never changed after they are made; ``unsafe_hash`` keeps equality and hashing by value.
+# never changed after they are made (but for the resolver's note of its prior, which depends
+# on the record alone); ``unsafe_hash`` keeps equality and hashing by value.
 @dataclass(slots=True, unsafe_hash=True)
 class Record:
     """One gazetteer place (a row of the ``places`` table)."""
@@ -50,6 +51,8 @@ class Record:
     #: A bonus for the resolver to add to the record's prior (``geo.resolve.prior``): user
     #: gazetteers' places get ``geo.gazetteer.overlay.USER_BOOST`` to win in their own region.
     boost: float = 0.0
+    #: ``geo.resolve.prior`` of the record, worked out on first use (not part of its value).
+    prior: float | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 def cache_dir() -> Path:
