@@ -11,8 +11,11 @@ GeoNames codes and parents, and GeoNames' cities500 towns with the divisions the
 no point for a division. So each division's point is made from its towns: the median latitude
 and longitude of the cities500 towns GeoNames puts in it (``coord_source`` ``towns-median:N``),
 or, for a division without any, the point of the town of its own name in its first-level
-division (``namesake-town:<geonameid>``); divisions with neither are left out. Its population
-is the sum of its towns' (a size for ranking namesakes, not a census figure).
+division (``namesake-town:<geonameid>``), or else the point of its administrative seat where
+``data/places/admin2-seats.csv`` names one (``seat-town:<geonameid>``: our own list, each seat
+with its source, and the names reports use that GeoNames lacks, "North Wello" for "North Wollo
+Zone"); divisions with none of these are left out. Its population is the sum of its towns' (a
+size for ranking namesakes, not a census figure).
 
 Left out as well: the United States (``data/geo/us-counties.csv`` has the counties at GeoNames'
 points) and Syria (``syria-admin.csv`` has the districts by p-code). The script is
@@ -36,6 +39,7 @@ from geo.gazetteer.build import _keep_alternate  # noqa: E402 - after the path i
 from geo.normalize import fold  # noqa: E402
 
 OUT = ROOT / "data" / "places" / "world-admin2.csv"
+SEATS = ROOT / "data" / "places" / "admin2-seats.csv"
 SKIP_COUNTRIES = {"US", "SY"}
 FIELDS = ["geonameid", "name", "variants", "country_code", "admin1_code", "latitude",
           "longitude", "population", "towns", "coord_source", "type"]
@@ -73,6 +77,8 @@ def main(wheel: Path) -> None:
             key = (sid, fold(name))
             if key not in by_name or by_name[key][3] < int(pop):
                 by_name[key] = (int(gid), float(lat), float(lon), int(pop))
+    with SEATS.open(encoding="utf-8", newline="") as fh:
+        seats = {row["geonameid"]: row for row in csv.DictReader(fh)}
     rows, dropped = [], 0
     for i, (name, _iso, code, gid, type_, aliases, level, parent, _c) in enumerate(subs, 1):
         if level != "2" or not gid or code[:2] in SKIP_COUNTRIES:
@@ -86,13 +92,21 @@ def main(wheel: Path) -> None:
         else:
             pid = int(parent) if parent else 0
             hit = by_name.get((pid, fold(bare(name) or name)))
+            how = "namesake-town"
+            if hit is None and gid in seats:
+                hit = by_name.get((pid, fold(seats[gid]["seat"])))
+                how = "seat-town"
+                if hit is None:
+                    raise SystemExit(f"{SEATS.name}: no town {seats[gid]['seat']!r} in the "
+                                     f"first-level division of {name} ({gid})")
             if hit is None:
                 dropped += 1
                 continue
             _g, lat, lon, _p = hit
-            how = f"namesake-town:{hit[0]}"
+            how = f"{how}:{hit[0]}"
+        extra = seats[gid]["variants"].split(";") if gid in seats else []
         variants: list[str] = []
-        for v in [bare(name)] + aliases.split("|"):
+        for v in [bare(name)] + aliases.split("|") + extra:
             if v and v != name and v not in variants and (_ARABIC.match(v) or
                                                           _keep_alternate(v)):
                 variants.append(v)

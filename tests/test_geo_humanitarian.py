@@ -201,3 +201,36 @@ def test_places_that_names_of_people_and_words_used_to_hide(text, name, cc):
 ])
 def test_common_words_and_people_stay_what_they_were(text):
     assert found(text) == {}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Fighting spread across North Wello and into the Wag Himra zone.", "North Wello"),
+    ("Fighting spread across North Wello and into the Wag Himra zone.", "Wag Himra"),
+    ("Aid reached the Oromia Special Zone and South Wollo.", "Oromia Special Zone"),
+    ("Food reached Central Tigray; North Western Tigray remained cut off.",
+     "North Western Tigray"),
+    ("Clashes in East Wollega and Kellem Wollega displaced thousands.", "Kellem Wollega"),
+])
+def test_ethiopian_zones_by_the_names_reports_use(text, name):
+    m = found(text)[name]
+    assert (m.kind, m.country) == ("admin2", "ET")
+
+
+def test_every_listed_zone_seat_places_its_zone():
+    # data/places/admin2-seats.csv is read by scripts/build_admin2.py: each zone it lists is
+    # in world-admin2.csv at its seat's point (a regenerated table must not lose one)
+    import csv
+
+    from geo.gazetteer.build import DATA_PLACES
+
+    with (DATA_PLACES / "admin2-seats.csv").open(encoding="utf-8", newline="") as fh:
+        seats = list(csv.DictReader(fh))
+    with (DATA_PLACES / "world-admin2.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {r["geonameid"]: r for r in csv.DictReader(fh)}
+    assert len(seats) >= 30
+    for seat in seats:
+        row = rows[seat["geonameid"]]
+        assert row["name"] == seat["name"]
+        assert row["coord_source"].startswith(("seat-town:", "towns-median:", "namesake-town:"))
+        assert seat["source"], seat["name"]
+        assert set(filter(None, seat["variants"].split(";"))) <= set(row["variants"].split(";"))
