@@ -129,11 +129,26 @@ def _reading(text: str, i: int, picks: list, seat: Record, division: Record,
     return None
 
 
+_PLURAL_WORDS = ("provinces", "governorates", "oblasts", "states", "regions")
+
+
+def _has(text: str, pattern: re.Pattern, words: tuple[str, ...]) -> bool:
+    """Whether the case-blind ``pattern`` occurs in ``text``, which it can only where one of
+    ``words`` (lower case) does. In ASCII text a look for the words in the lower-cased text
+    says no at C speed (a case-blind search tries every blank or letter); other text is
+    searched as before (a case-blind match also takes "ſ" for "s")."""
+    if text.isascii():
+        low = text.lower()
+        if not any(w in low for w in words):
+            return False
+    return pattern.search(text) is not None
+
+
 def _plural_cued(text: str, picks: list) -> set[int]:
     """The picks named in a list that a plural first-level cue closes ("Idlib and Hama
     provinces", "the Kherson and Zaporizhzhia regions")."""
     out: set[int] = set()
-    if _PLURAL_CUE.search(text) is None:
+    if not _has(text, _PLURAL_CUE, _PLURAL_WORDS):
         return out
     for k, (sp, _r, _c) in enumerate(picks):
         if _PLURAL_CUE.match(text, sp.end):
@@ -187,7 +202,7 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
     todo = []
     keys: dict[int, set[str]] = {}  # the names that are a reading of each seat
     swaps: dict[int, Record] = {}
-    plural = _plural_cued(text, picks)
+    plural: set[int] | None = None  # worked out at the first name that is both
     for i, (sp, rec, _c) in enumerate(picks):
         if rec.kind not in _READABLE:
             continue
@@ -199,6 +214,8 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
             pair = found[fkey] = pair if pair is not None and _is_twin(rec, pair[0]) else None
         if pair is None:
             continue
+        if plural is None:
+            plural = _plural_cued(text, picks)
         if i in plural:
             if rec.kind != "admin1":
                 swaps[i] = pair[1]
@@ -216,7 +233,7 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
     # Without another place of the division named, only the words at the name can speak
     # (countryside, a part of the city, a dateline): a name with none of them is skipped
     # without a look at its surroundings, which keeps a name repeated all through a text cheap.
-    countryside = _ANY_COUNTRYSIDE.search(text) is not None
+    countryside = _has(text, _ANY_COUNTRYSIDE, ("countryside",))
     for i, sp, (seat, division) in todo:
         members = counts.get(seat.rid)
         if members is None:

@@ -300,7 +300,8 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
             continue
         found_runs.append((2 if not w.isascii() and _ARABIC_CHAR.search(w) else 0,
                            [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, a, b)]))
-    for m in _AR_RUN.finditer(text):
+    # (ASCII text holds no Arabic letter: isascii() is a flag, not a scan)
+    for m in () if text.isascii() else _AR_RUN.finditer(text):
         a, b = m.span()
         if b - a < 3:
             continue  # the Arabic-script matcher takes no name under three letters

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from functools import lru_cache
 
 from geo.gazetteer import Record
 from geo.normalize import plain
@@ -85,15 +84,9 @@ def name_score(rec: Record, how: int, surface: str, plain_surface: str | None = 
     for a derived form (article dropped), +1 more when ``surface`` is the record's name but
     for case and accents (``plain_surface``: ``plain(surface)``, when known already)."""
     s = 1.0 if how in (0, 3) else (-1.0 if how == 2 else 0.0)
-    if (plain_surface if plain_surface is not None else plain(surface)) == _plain(rec.name):
+    if (plain_surface if plain_surface is not None else plain(surface)) == plain(rec.name):
         s += 1.0
     return s
-
-
-@lru_cache(maxsize=1 << 16)
-def _plain(name: str) -> str:
-    """``plain`` of a record's name: the same few names are candidates in text after text."""
-    return plain(name)
 
 
 class Context:

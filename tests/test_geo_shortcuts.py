@@ -132,3 +132,20 @@ def test_the_words_before_a_span_cover_every_expression_that_ends_there(text):
             rz._CLUB_BEFORE.search(text, max(0, start - 12), start)]
     if any(hits):
         assert rz._word_before(text, start) in rz._BEFORE_WORDS
+
+
+CUE_PIECES = ["provinces", "Provinces", "PROVINCES", "states", "Oblasts", "regions",
+              "governorates", "countryside", "Countryside", "COUNTRYSIDE", "ريف", "province",
+              "ſtates", "Idlib", "and", "x", "K", "K"]
+CUE_TEXT = st.lists(st.sampled_from(CUE_PIECES + GAPS), max_size=10).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=CUE_TEXT)
+def test_a_cue_looked_for_in_lower_case_is_found_as_the_expression_finds_it(text):
+    from geo import divisions as dv
+
+    assert dv._has(text, dv._PLURAL_CUE, dv._PLURAL_WORDS) == \
+        (dv._PLURAL_CUE.search(text) is not None)
+    assert dv._has(text, dv._ANY_COUNTRYSIDE, ("countryside",)) == \
+        (dv._ANY_COUNTRYSIDE.search(text) is not None)
