@@ -296,6 +296,10 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
             row = static_of.get(skey)
             if row is None:
                 row = static_of[skey] = _static(sp)
+            if len(row) == 1:  # one candidate: it is the pick, with no rival, whatever the
+                _s, best, how = row[0]  # context adds to its score
+                answers[i] = None if _weak(sp, best, how, ctx) else (best, 1.0)
+                continue
             big = max(row, key=lambda t: t[1].pop)[1]
             scored = [(s + ctx.score(rec, sp, nxt, i, big.pop, prv, big), rec, how)
                       for s, rec, how in row]
