@@ -143,6 +143,7 @@ class Span:
     tok_j: int = 0  # an unknown capitalised word touches the span inside its run
     demonym: str | None = None  # ISO code when the span is a demonym
     arabic: bool = False  # found by the Arabic-script matcher
+    cued: bool = False  # ", " and a division or country that holds a candidate follow
 
 
 _OPENERS = " \t\"'“‘(«[—-"
@@ -381,6 +382,8 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
             if sp.demonym is None and len(toks) > 1:  # (alone in its run: no word beside)
                 sp.loose = _loose_cached(text, toks, sp, words, loose_memo)
             spans.append(sp)
+    if ", " in text:
+        _mark_cued(text, spans, index, words)
     keep_memo: dict[tuple, tuple] = {}
 
     def keep(sp: Span) -> bool:
@@ -390,6 +393,34 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
 
 
 _NOT_ALONE = (False,)  # what _alone says of a run of one token
+
+
+def _mark_cued(text: str, spans: list[Span], index: Index, words: WordLists) -> None:
+    """Set ``cued`` on each Latin span that ", " and a first-level division or country
+    holding one of its candidates follow ("Buffalo, New York", "Mobile, Ala.", "Bath,
+    England"): the admin cue says the word is the place, even a common word at the start of
+    a sentence, which ``_keep`` would drop."""
+    todo = [sp for sp in spans if sp.ntok == 1 and text[sp.end:sp.end + 2] == ", "
+            and not sp.arabic and sp.demonym is None
+            # only the rules of _keep for common words and sentence starts read the cue
+            and (sp.surface.lower() in words.common or _sentence_initial(text, sp.start))]
+    if not todo:
+        return
+    from geo.states import abbreviation_records  # (geo.states imports this module)
+
+    by_start = {sp.start: sp for sp in spans if not sp.arabic}
+    for sp in todo:
+        nxt = by_start.get(sp.end + 2)
+        cues = list(nxt.cands) if nxt is not None else []
+        cues += abbreviation_records(text, sp.end, index)
+        for r, h in cues:
+            if h not in (0, 3) or r.kind not in ("admin1", "country"):
+                continue
+            if any(c.kind not in ("admin1", "country") and (
+                    c.admin1 == r.admin1 and c.admin1 if r.kind == "admin1"
+                    else c.country == r.country) for c, _h in sp.cands):
+                sp.cued = True
+                break
 
 
 def _disjoint(spans: list[Span], keep: Callable[[Span], bool]) -> list[Span]:
@@ -858,8 +889,8 @@ def _keep_cached(text: str, sp: Span, words: WordLists, persons: set[str],
     ini = _sentence_initial(text, start) if start >= _BEFORE and text[lo] in _OPENERS \
         and text[start - 1] in _OPENERS and not text[lo:start].rstrip(_OPENERS) else None
     # the characters before, the span and those after as one string, and where the span starts
-    key = (s, sp.arabic, sp.ntok, sp.in_org, sp.loose, sp.loose_left, person, of_next, ini,
-           text[lo:end + _AFTER], start - lo)
+    key = (s, sp.arabic, sp.ntok, sp.in_org, sp.loose, sp.loose_left, sp.cued, person,
+           of_next, ini, text[lo:end + _AFTER], start - lo)
     hit = memo.get(key)
     if hit is None:
         keep = _keep(text, sp, words, persons)
@@ -940,14 +971,14 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     if sp.ntok == 1:
         common = low in words.common
         country = any(r.kind in ("country", "region") and h in (0, 1, 3) for r, h in cands)
-        if common and not country and (sp.initial or not own_big) and not (
+        if common and not country and (sp.initial or not own_big) and not sp.cued and not (
                 # mid-sentence after a preposition of place, a capitalised common word is
                 # the town it names when the town is no village: "died in Paisley",
                 # "moved to Reading" (not "in Hope", a village of 6,000)
                 not sp.initial and _LOCATIVE.search(text, max(0, sp.start - 12), sp.start)
                 and any(r.pop >= LOCATIVE_TOWN_POP and h in (0, 3) for r, h in cands)):
             return False
-        if sp.initial and not big and pop < 1000:
+        if sp.initial and not big and pop < 1000 and not sp.cued:
             return False
         sp.common = common
     after = text[sp.end:sp.end + 60]

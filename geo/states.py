@@ -46,6 +46,14 @@ def _records(index: Index, ids: tuple[str, ...]) -> tuple[tuple[Record, int], ..
     return tuple((r, 3) for pid in ids if (r := index.by_source(pid)) is not None)
 
 
+def abbreviation_records(text: str, pos: int, index: Index) -> tuple[tuple[Record, int], ...]:
+    """The divisions a state or province abbreviation right after ``pos`` (", Ga.") stands
+    for, or ()."""
+    pattern, targets = _table()
+    m = pattern.match(text, pos)
+    return _records(index, targets[m.group(1)]) if m else ()
+
+
 def add_states(text: str, spans: list[Span], index: Index) -> list[Span]:
     """Add a span for each state or province abbreviation after "<Name>, " (it replaces a span
     the recogniser read there). ``spans`` in text order, not overlapping; so is the result."""

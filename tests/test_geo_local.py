@@ -3,6 +3,8 @@ its neighbours ("York" beside Harrogate and Ripon is not Toronto's York Region).
 
 from __future__ import annotations
 
+import pytest
+
 from geo import geoparse
 
 
@@ -54,3 +56,22 @@ def test_a_haemorrhagic_fever_named_after_a_town_is_not_the_town():
     assert geoparse("Both Ebola and the related Marburg hemorrhagic fever kill quickly.") == []
     assert [m.text for m in geoparse("Lassa haemorrhagic fever spread in Edo State.")] == [
         "Edo State"]
+
+
+def test_a_common_word_opening_a_sentence_is_the_town_its_state_or_country_names():
+    # "Mobile", "Reading", "Buffalo", "Bath" are English words: at the start of a sentence
+    # they are dropped, unless ", " and a division or country that holds the town follow
+    got = {m.text: m for m in geoparse("Mobile, Ala., police closed the road. Reading, Pa. — "
+                                       "A fire destroyed two homes. Buffalo, New York may "
+                                       "take patients. Bath, England is a spa town.")}
+    assert (got["Mobile"].country, got["Mobile"].kind) == ("US", "city")
+    assert got["Mobile"].lat == pytest.approx(30.69, abs=0.2)
+    assert got["Reading"].lat == pytest.approx(40.34, abs=0.2)  # Pennsylvania, not England
+    assert got["Buffalo"].lat == pytest.approx(42.89, abs=0.2)
+    assert got["New York"].kind == "admin1"  # the state that holds Buffalo, not the city
+    assert (got["Bath"].country, got["Bath"].kind) == ("GB", "city")
+
+
+def test_a_common_word_before_a_division_that_does_not_hold_it_is_still_a_word():
+    names = {m.text for m in geoparse("Police, Texas officials said, found nothing.")}
+    assert "Police" not in names and "Texas" in names
