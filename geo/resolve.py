@@ -13,7 +13,9 @@ Score of a candidate (higher wins; see ``geo/README.md``):
 - context: the text's countries (named, or via demonyms) weighted by their share of the text's
   country mentions (``0.5 + 2 × share``); a town in one of the text's first-level divisions
   (+2.5); a division named with other divisions of its country (+2, "Alabama, Georgia and
-  Florida"); an admin cue right after the name ("Paris, Texas": +8 for a division, +5 for a
+  Florida"); a division that holds a confidently placed town the text names (+2.5,
+  "Georgia" beside Atlanta; not for a division named like a town of its own); an admin cue
+  right after the name ("Paris, Texas": +8 for a division, +5 for a
   country) and, the other way round, +4 for the division or country that holds the name
   before the comma ("Albany, New York" is the state); a kind cue ("Aleppo province":
   divisions +3, cities −2); nearness to the text's other confidently placed names (+1.5
@@ -112,6 +114,8 @@ class Context:
         # text makes ten of them, which showed on short texts)
         self.admin1_cc: dict[str, float] = defaultdict(int)  # confident divisions per country
         self.own_admin1: dict[int, str] = {}
+        # first-level codes of confidently placed towns, with the spans that placed them
+        self.town_admin1: dict[str, set[int]] = {}
         self.near: dict[tuple[int, int], float] = defaultdict(int)  # 1° cells, confident points
         self.near_places: dict[tuple[int, int], float] = defaultdict(int)  # each point once
         self.far: dict[tuple[int, int], float] = defaultdict(int)  # 5° cells
@@ -131,6 +135,7 @@ class Context:
         self.admin1 = set()
         self.admin1_cc = defaultdict(int)
         self.own_admin1 = {}
+        self.town_admin1 = {}
         points = {}
         weights: dict[tuple[float, float], float] = defaultdict(int)
         for i, sp, r, share, n in picks:
@@ -145,6 +150,8 @@ class Context:
                         self.own_admin1[i] = r.country
             elif r.country and share > 0.6:
                 cc[r.country] += 0.25 * n
+                if r.admin1 and r.kind in _TOWN_KINDS:
+                    self.town_admin1.setdefault(r.admin1, set()).add(i)
             if share > 0.8 and r.kind not in ("country", "region"):
                 points[i] = (r.lat, r.lon)
                 weights[(r.lat, r.lon)] += n
@@ -203,6 +210,14 @@ class Context:
         if rec.kind == "admin1" and self.admin1_cc.get(rec.country, 0) - \
                 (1 if self.own_admin1.get(idx) == rec.country else 0) > 0:
             s += SIBLING  # "Alabama, Georgia and Florida": divisions named with their peers
+        if rec.kind == "admin1" and rec.admin1 and \
+                self.town_admin1.get(rec.admin1, _NONE) - {idx} and not any(
+                    c.kind == "city" and c.admin1 == rec.admin1 and c.pop >= 10_000
+                    for c, _h in sp.cands):
+            # a division that holds a town the text names: "Georgia" beside Atlanta is the
+            # state, "Punjab" beside Lahore Pakistan's (a division named like a town of its
+            # own is left to geo.divisions: "New York" beside Buffalo may still be the city)
+            s += HOLDS_TOWN
         if nxt is not None and sp.comma_next and nxt.start == sp.end + 2 and nxt.cue_end:
             for r, _h in nxt.cands:
                 if r.kind == "admin1" and rec.admin1 and rec.admin1 == r.admin1 \
@@ -237,6 +252,10 @@ class Context:
             elif self._count(self.far, rec.lat, rec.lon, 5.0, idx):
                 s += 0.7 * weak
         return s
+
+
+_TOWN_KINDS = frozenset({"city", "admin2", "admin3", "neighbourhood"})
+_NONE: frozenset[int] = frozenset()
 
 
 def _city_twins(sp: Span) -> list[Record]:
@@ -362,6 +381,7 @@ SMALL_EXP = 0.3
 ADMIN1_BASE = 4.0
 ADMIN1_SLOPE = 0.6
 SIBLING = 2.0
+HOLDS_TOWN = 2.5
 NEAR = 1.5
 NEAR_MAX = 3
 FAR_NAMESAKE_KM = 500.0

@@ -75,3 +75,14 @@ def test_a_common_word_opening_a_sentence_is_the_town_its_state_or_country_names
 def test_a_common_word_before_a_division_that_does_not_hold_it_is_still_a_word():
     names = {m.text for m in geoparse("Police, Texas officials said, found nothing.")}
     assert "Police" not in names and "Texas" in names
+
+
+@pytest.mark.parametrize("text, name, cc, kind", [
+    ("Georgia lawmakers met in Atlanta on Monday.", "Georgia", "US", "admin1"),
+    ("Protesters in Tbilisi said Georgia would join Europe.", "Georgia", "GE", "country"),
+    ("Floods hit Punjab; Lahore was cut off.", "Punjab", "PK", "admin1"),
+    ("Floods hit Punjab; Amritsar was cut off.", "Punjab", "IN", "admin1"),
+])
+def test_a_division_that_holds_a_town_the_text_names_wins_its_namesakes(text, name, cc, kind):
+    m = next(m for m in geoparse(text) if m.text == name)
+    assert (m.country, m.kind) == (cc, kind)
