@@ -106,7 +106,11 @@ _VESSEL_BEFORE = re.compile(r"\b(?:[Cc]ruiser|[Ff]rigate|[Dd]estroyer|[Ww]arship
 # "Faylaq al-Sham", "Jaish al-Fatah"): the unit, not Jerusalem or Syria
 _UNIT_WORDS = frozenset("Liwa Liwaa Katiba Kataib Kata'ib Faylaq Jaish Jaysh Jabhat Harakat "
                         "Saraya Quwat Tajammu Ahrar".split())
-_UNIT_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(_UNIT_WORDS))})[ \t]+$")
+# named in full after these words ("Hurricane Ian", "Typhoon Haiyan", "Operation Euphrates
+# Shield"), a storm or an operation is the thing, not a place ("Ian" also folds like Ya'an)
+_NAMED_THING_WORDS = frozenset("Hurricane Typhoon Cyclone Storm Operation".split())
+_UNIT_BEFORE = re.compile(
+    rf"\b(?:{'|'.join(sorted(_UNIT_WORDS | _NAMED_THING_WORDS))})[ \t]+$")
 _UNIT_NAME_NEXT = re.compile(rf"[ \t]+{_ART}")
 # the start of a name written in lower case: an article ("al-Bab", "ash-Shaar") or d'/l'
 _LOWER_START = re.compile(rf"{_ART}|[dl]['’]")
@@ -116,7 +120,7 @@ _BEFORE_WORDS = frozenset(
     "of the cruiser Cruiser frigate Frigate destroyer Destroyer warship Warship corvette "
     "Corvette submarine Submarine tanker Tanker freighter Freighter trawler Trawler MV USS HMS "
     "RFA Real Atletico Atlético Sporting Olympique Dynamo Dinamo FC AC Inter Borussia Racing "
-    "Deportivo".split()) | _UNIT_WORDS
+    "Deportivo".split()) | _UNIT_WORDS | _NAMED_THING_WORDS
 _OF_NEXT = re.compile(rf"[ \t]+of[ \t]+(?:the[ \t]+)?[{_UP}]")
 
 

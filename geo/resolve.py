@@ -324,7 +324,14 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
                       for s, rec, how in row]
             scored.sort(key=lambda t: -t[0])
             top, best, how = scored[0]
-            if _weak(sp, best, how, ctx):
+            if _weak(sp, best, how, ctx) and not any(
+                    r is not best and h != 2 and (r.curated or r.kind == "admin1" or sp.arabic
+                                                  and r.kind in ("admin2", "admin3"))
+                    and km(r.lat, r.lon, best.lat, best.lon) < WEAK_TWIN_KM
+                    for _s, r, h in scored[1:]):
+                # (a weak town is still kept when a first-level division or a curated place
+                # of that name lies beside it, or any division for a name in Arabic script:
+                # "Jarablus" is also the Syrian sub-district, "مأرب" also a Yemeni district)
                 answers[i] = None
                 continue
             rival = next((s for s, r, _h in scored[1:]
@@ -374,6 +381,7 @@ def _weak(sp: Span, rec: Record, how: int, ctx: Context) -> bool:
 MAX_CANDIDATES = 30
 WEAK_ALT_POP = 50_000
 WEAK_POP = 5_000
+WEAK_TWIN_KM = 50.0
 POP_SLOPE = 1.4
 CTX_BASE = 0.5
 CTX_SHARE = 2.0

@@ -234,3 +234,20 @@ def test_every_listed_zone_seat_places_its_zone():
         assert row["coord_source"].startswith(("seat-town:", "towns-median:", "namesake-town:"))
         assert seat["source"], seat["name"]
         assert set(filter(None, seat["variants"].split(";"))) <= set(row["variants"].split(";"))
+
+
+def test_a_town_with_a_division_of_its_name_beside_it_is_kept_without_its_country():
+    # GeoNames spells the town "Jarābulus"; the Syrian sub-district is "Jarablus" by its own
+    # name: the word is a place even in a text that names no Syria
+    assert found("Turkish troops entered Jarablus.")["Jarablus"].country == "SY"
+
+
+@pytest.mark.parametrize("text, thing", [
+    ("Hurricane Ian hit Fort Myers.", "Ian"),  # "Ian" folds like Ya'an, a Chinese city
+    ("Operation Euphrates Shield began near Jarablus.", "Euphrates"),
+    ("Storm Daniel flooded Derna.", "Daniel"),
+])
+def test_a_named_storm_or_operation_is_not_a_place(text, thing):
+    got = found(text)
+    assert not any(thing in name for name in got)
+    assert got  # the places beside it are still found
