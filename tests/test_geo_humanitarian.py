@@ -151,6 +151,8 @@ def test_the_romanisation_rules_make_no_place_of_english_words(text):
     ("Refugees from Mali reached Mbera camp in Mauritania.", "Mbera camp", "MR", "site"),
     ("New arrivals were registered in Renk, South Sudan.", "Renk", "SS", "city"),
     ("Fighting was reported near Humera in western Tigray.", "Humera", "ET", "city"),
+    ("Clashes in Pibor displaced thousands.", "Pibor", "SS", "city"),
+    ("Shelling hit Latamneh and Kafr Zita.", "Latamneh", "SY", "city"),
 ])
 def test_towns_camps_and_crossings_of_current_operations(text, name, cc, kind):
     m = found(text)[name]
