@@ -82,6 +82,13 @@ class Index:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        # Pages through a memory map, not a read() call each: a first pass over unseen text
+        # reads thousands of pages new to the connection (3–5 % faster, taken in turns). The
+        # pages it touches count in the process's resident size (about 35 MB more over
+        # GeoVirus) but are the system's file cache, shared by every process that opens the
+        # index. Safe because an index file is never written in place: a build writes a new
+        # file and renames it, and a deleted file stays mapped until closed.
+        self._con.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[tuple[Record, int], ...]] = {}  # keys that name places
         self._misses: set[str] = set()  # keys that name none
@@ -232,6 +239,9 @@ class Index:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+#: The most of an index file SQLite maps into memory (the world index is about 50 MB).
+MMAP_BYTES = 256 * 1024 * 1024
 
 #: Keys whose answers (found or not) an index keeps in memory; then it starts afresh.
 CACHE_MAX = 500_000
