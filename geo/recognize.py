@@ -995,7 +995,7 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
         if _VESSEL_BEFORE.search(text, max(0, sp.start - 12), sp.start) \
                 and not _is_country(cands):
             return False
-        if _UNIT_BEFORE.search(text, max(0, sp.start - 10), sp.start) \
+        if _UNIT_BEFORE.search(text, max(0, sp.start - 14), sp.start) \
                 or _CLUB_BEFORE.search(text, max(0, sp.start - 12), sp.start):
             return False
     if s in _UNIT_WORDS and (_CAP_NEXT.match(after) or _UNIT_NAME_NEXT.match(after)):

@@ -3,9 +3,12 @@ nouns, wire datelines, and the ways reports write divisions (issue 13)."""
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 import geo
+from geo.gazetteer.build import DATA_PLACES
 
 
 @pytest.fixture(autouse=True)
@@ -221,10 +224,6 @@ def test_ethiopian_zones_by_the_names_reports_use(text, name):
 def test_every_listed_zone_seat_places_its_zone():
     # data/places/admin2-seats.csv is read by scripts/build_admin2.py: each zone it lists is
     # in world-admin2.csv at its seat's point (a regenerated table must not lose one)
-    import csv
-
-    from geo.gazetteer.build import DATA_PLACES
-
     with (DATA_PLACES / "admin2-seats.csv").open(encoding="utf-8", newline="") as fh:
         seats = list(csv.DictReader(fh))
     with (DATA_PLACES / "world-admin2.csv").open(encoding="utf-8", newline="") as fh:

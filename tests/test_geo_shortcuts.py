@@ -128,7 +128,7 @@ def test_the_words_before_a_span_cover_every_expression_that_ends_there(text):
     start = len(text)
     hits = [rz._FEATURE_OF.search(text, max(0, start - 16), start),
             rz._VESSEL_BEFORE.search(text, max(0, start - 12), start),
-            rz._UNIT_BEFORE.search(text, max(0, start - 10), start),
+            rz._UNIT_BEFORE.search(text, max(0, start - 14), start),
             rz._CLUB_BEFORE.search(text, max(0, start - 12), start)]
     if any(hits):
         assert rz._word_before(text, start) in rz._BEFORE_WORDS
