@@ -168,6 +168,7 @@ def test_towns_camps_and_crossings_of_current_operations(text, name, cc, kind):
     ("Hamas said the talks had failed; Hezbollah fired rockets.", {"Hamas", "Hezbollah"}),
     ("According to Xinhua, the Islah party and Wagner fighters were seen.",
      {"Xinhua", "Islah", "Wagner"}),
+    ("Shares of Toyota fell after Toyota said sales slowed.", {"Toyota"}),
     # an armed unit named after a place: not Jerusalem, not an oasis in Oman
     ("Fighters of Liwa al-Quds entered Handarat; Faylaq al-Sham shelled the road.",
      {"Liwa", "al-Quds", "al-Sham"}),
