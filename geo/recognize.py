@@ -92,16 +92,18 @@ _STREET_AFTER = re.compile(r"[ \t]+(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|Boule
                            r"Lane|Parkway)(?![\w-])")
 # the capitalised word or two after a name, for a team's nickname ("Kansas City Chiefs")
 _NEXT_WORDS = re.compile(r"[ \t]+([A-Z0-9]\w*)(?:[ \t]+([A-Z]\w*))?")
-_CLUB_BEFORE = re.compile(r"\b(?:Real|Atl[eé]tico|Sporting|Olympique|Dynamo|Dinamo|FC|AC|"
-                          r"Inter|Borussia|Racing|Deportivo)[ \t]+$")
+_CLUB_WORDS = frozenset("Real Atletico Atlético Sporting Olympique Dynamo Dinamo FC AC Inter "
+                        "Borussia Racing Deportivo".split())
+_CLUB_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(_CLUB_WORDS))})[ \t]+$")
 # the tail of a physical feature's name the gazetteer lacks ("Cape of Good Hope" is no "Good
 # Hope" town); countries and divisions stay ("Gulf of Guinea" is still about Guinea's coast)
 _FEATURE_OF = re.compile(r"\b(?:Cape|Bay|Gulf|Sea|Strait|Straits|Lake|Isle|Horn)[ \t]+of[ \t]+"
                          r"(?:the[ \t]+)?$")
 # a named vessel ("the cruiser Moskva", "HMS Belfast"): the ship, not the place
-_VESSEL_BEFORE = re.compile(r"\b(?:[Cc]ruiser|[Ff]rigate|[Dd]estroyer|[Ww]arship|[Cc]orvette|"
-                            r"[Ss]ubmarine|[Tt]anker|[Ff]reighter|[Tt]rawler|MV|USS|HMS|RFA)"
-                            r"[ \t]+$")
+_VESSEL_WORDS = frozenset(
+    [w for t in "cruiser frigate destroyer warship corvette submarine tanker freighter trawler"
+     .split() for w in (t, t.capitalize())] + "MV USS HMS RFA".split())
+_VESSEL_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(_VESSEL_WORDS))})[ \t]+$")
 # an armed unit named after a place in Arabic ("Liwa al-Quds", the Quds Brigade of Aleppo;
 # "Faylaq al-Sham", "Jaish al-Fatah"): the unit, not Jerusalem or Syria
 _UNIT_WORDS = frozenset("Liwa Liwaa Katiba Kataib Kata'ib Faylaq Jaish Jaysh Jabhat Harakat "
@@ -116,11 +118,8 @@ _UNIT_NAME_NEXT = re.compile(rf"[ \t]+{_ART}")
 _LOWER_START = re.compile(rf"{_ART}|[dl]['’]")
 #: The last word before a span that one of the four expressions above needs (a superset:
 #: tests/test_geo_shortcuts.py).
-_BEFORE_WORDS = frozenset(
-    "of the cruiser Cruiser frigate Frigate destroyer Destroyer warship Warship corvette "
-    "Corvette submarine Submarine tanker Tanker freighter Freighter trawler Trawler MV USS HMS "
-    "RFA Real Atletico Atlético Sporting Olympique Dynamo Dinamo FC AC Inter Borussia Racing "
-    "Deportivo".split()) | _UNIT_WORDS | _NAMED_THING_WORDS
+_BEFORE_WORDS = (frozenset({"of", "the"}) | _VESSEL_WORDS | _CLUB_WORDS | _UNIT_WORDS
+                 | _NAMED_THING_WORDS)
 _OF_NEXT = re.compile(rf"[ \t]+of[ \t]+(?:the[ \t]+)?[{_UP}]")
 
 
