@@ -44,10 +44,13 @@ from geo.normalize import drop_article, fold
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA_GEO = ROOT / "data" / "geo"
 DATA_PLACES = ROOT / "data" / "places"
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 
 _LATIN = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff\u2019]+$")
 _ARABIC = re.compile(r"^[\u0600-\u06ff\s]+$")
+#: Arabic nouns of division type that begin a division's official name ("محافظة البقاع",
+#: "ولاية الخرطوم"); not camp or crossing nouns: "زمزم" alone is also the town.
+_AR_DIVISION_NOUNS = frozenset("محافظة ولاية إقليم اقليم مديرية قضاء ناحية منطقة".split())
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,5}$")
 _ARAB_COUNTRIES = frozenset("SY IQ LB JO PS EG LY TN DZ MA SA YE OM AE QA BH KW SD MR".split())
 
@@ -180,6 +183,11 @@ class _Writer:
             h = max(how, extra)
             if self.names.get(k, 9) > h:
                 self.names[k] = h
+        # "محافظة البقاع" (the governorate of Bekaa) is written "البقاع" as often: the name
+        # without its type noun names the division too
+        head, _, rest = name.partition(" ")
+        if rest and head in _AR_DIVISION_NOUNS and _ARABIC.match(rest):
+            self.name(rid, rest, max(how, 1), derived_ok)
 
     def alias(self, rid: int, alias: str) -> None:
         """A listed variant; abbreviations get ``how`` 3 (an all-capitals word in a text may
@@ -306,7 +314,10 @@ def _add_regions(w: _Writer) -> None:
 
 
 def _alias_targets() -> frozenset[str]:
-    return frozenset(row["target"].strip() for row in _read_csv(DATA_GEO / "aliases.csv"))
+    """The ids that aliases.csv and arabic-names.csv name (cities among them are looked up
+    by id, which the writer keeps only for these)."""
+    return frozenset(row["target"].strip() for f in ("aliases.csv", "arabic-names.csv")
+                     for row in _read_csv(DATA_GEO / f))
 
 
 _ALIAS_TARGETS: frozenset[str] = frozenset()
@@ -354,6 +365,19 @@ def _add_aliases(w: _Writer) -> None:
         rid = w.by_source.get(row["target"].strip())
         if rid is not None:
             w.alias(rid, row["alias"].strip())
+
+
+def _add_arabic_names(w: _Writer) -> None:
+    """Arabic names of places GeoNames names in Latin script only (``data/geo/arabic-names.csv``:
+    countries from CLDR, regions, divisions and cities from our own list), with and without
+    the article, as the place table's Arabic names are."""
+    for row in _read_csv(DATA_GEO / "arabic-names.csv"):
+        rid = w.by_source.get(row["target"].strip())
+        if rid is None:
+            continue
+        ar = row["name_ar"].strip()
+        w.name(rid, ar, 1)
+        w.name(rid, ar[2:] if ar.startswith("ال") and len(ar) > 4 else "ال" + ar, 1)
 
 
 def _mark_capitals(con: sqlite3.Connection) -> None:
@@ -419,6 +443,7 @@ def build(path: Path, places: dict | None = None, progress: bool = True) -> Path
     _add_admin2(w)
     say(f"{w.rid} places read")
     _add_aliases(w)
+    _add_arabic_names(w)
     w.flush()
     con.execute("CREATE INDEX places_source ON places(source)")
     # a division's size for ranking: its own population, else the sum of its GeoNames towns
