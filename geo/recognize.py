@@ -363,7 +363,8 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     for kind, toks, fks, lim, alone, cut in prepared:
         if kind == 1:
             spans.extend(_match_arabic(text, toks, fks, lim, alone, cut, found, best_memo[1],
-                                       tok_memo[1], words.ar_cues or {}, keys_of))
+                                       tok_memo[1], words.ar_cues or {}, keys_of,
+                                       words.ar_common))
             continue
         before = len(person_spans)
         _people(text, toks, words, found, persons, person_spans, keys_of)
@@ -697,10 +698,12 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
                   alone: list[bool], cut: list[bool], found: dict,
                   memo: dict[str, tuple | None],
                   tok_memo: dict[str, tuple | None],
-                  cues: dict[str, str], keys_of: dict[str, str]) -> list[Span]:
+                  cues: dict[str, str], keys_of: dict[str, str],
+                  common: frozenset[str] = frozenset()) -> list[Span]:
     """The names of an Arabic-script run, longest first, left to right. A place-type noun
     (``cues``: مدينة، حي، محافظة…) is never a name by itself; before a name it sets the
-    name's kind cue."""
+    name's kind cue. A frequent word that is also some place's name (``common``: كيف، سنة،
+    زيارة) is a name only after such a noun ("بلدة طويلة")."""
     out: list[Span] = []
     n = len(toks)
     i = 0
@@ -719,7 +722,9 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
             if best is _UNSEEN:
                 best = memo[mkey] = _best_arabic(text, toks, i, stop, fks, lim[i], found,
                                                  alone[i], cut[i], keys_of)
-        if best is None or (best[0] == 0 and best[4] in cues):
+        if best is None or best[0] == 0 and (
+                best[4] in cues
+                or best[4] in common and not (i and cues.get(fks[i - 1] or ""))):
             i += 1
             continue
         dj, skip, length, surface, key, cands = best
@@ -763,7 +768,10 @@ def _best_arabic(text: str, toks: list, i: int, stop: int, fks: list[str | None]
                 cands = _lookup(found, cut + " " + " ".join(fks[i + 1:j + 1]))
             else:
                 cands = _lookup(found, fold(text[start:end]))
-        cands = tuple(c for c in cands if c[0].pop >= 1000 or c[0].kind != "city")
+        # (no village under 1,000 people; our own table's towns have no population figure:
+        # "سرمدا", Sarmada, is one)
+        cands = tuple(c for c in cands if c[0].pop >= 1000 or c[0].kind != "city"
+                      or c[0].curated)
         if cands and (end - start) >= 3:
             surface = text[start:end]
             return j - i, start - toks[i][0], end - start, surface, fold(surface), cands

@@ -375,7 +375,11 @@ def _weak(sp: Span, rec: Record, how: int, ctx: Context) -> bool:
         return False
     if ctx.country_share.get(rec.country):
         return False
-    return how in (1, 2) and rec.pop < WEAK_ALT_POP or rec.pop < WEAK_POP
+    # an Arabic-script name is GeoNames' alternate name of nearly every town ("جنين", Jenin):
+    # in Arabic it is the town's own name, not another spelling (frequent words that are
+    # also some town's name are turned away before: geo/recognize.py, ``ar_common``)
+    alternate = how == 2 or how == 1 and not sp.arabic
+    return alternate and rec.pop < WEAK_ALT_POP or rec.pop < WEAK_POP
 
 
 MAX_CANDIDATES = 30

@@ -42,6 +42,8 @@ class WordLists:
     org_heads: frozenset[str] = frozenset()  # first words of orgnames of several words
     ar_cues: dict[str, str] | None = None  # folded Arabic place-type noun (any form) -> kind
     teams: frozenset[str] = frozenset()  # team nicknames after a place ("Chiefs", "Red Sox")
+    #: folded frequent Arabic words that GeoNames also gives some place ("كيف": how, Kyiv)
+    ar_common: frozenset[str] = frozenset()
 
 
 _AR_PROCLITICS = ("", "ال", "و", "ب", "ل", "ف", "وال", "بال", "فال", "كال")
@@ -62,6 +64,13 @@ def _arabic_cues() -> dict[str, str]:
             out[fold(p + bare)] = kind
         out[fold("لل" + bare)] = kind
     return out
+
+
+def _arabic_common() -> frozenset[str]:
+    """The folded forms of ``arabic-common.txt`` (see ``scripts/make_arabic_common.py``)."""
+    from geo.normalize import fold
+
+    return frozenset(fold(w) for w in _read("arabic-common.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -89,4 +98,5 @@ def word_lists() -> WordLists:
         org_heads=frozenset(o.split()[0] for o in orgs if " " in o),
         ar_cues=_arabic_cues(),
         teams=_read("team-names.txt"),
+        ar_common=_arabic_common(),
     )

@@ -1,0 +1,76 @@
+"""Write ``data/geo/words/arabic-common.txt``: frequent Arabic words that are also the Arabic
+name of some place in the gazetteer, and mean the word far more often than the place.
+
+GeoNames' Arabic alternate names include transliterations of foreign towns that are everyday
+Arabic words: "كيف" (how) is an Arabic name of Kyiv, "كان" (was) of Caen, "إلى" (to) of
+Ely, "سنة" (year) of Sanandaj, "زيارة" (visit) a Syrian sub-district. An Arabic report names
+them in every sentence. This list is the Arabic counterpart of ``common-words.txt``: the
+words among the 8,000 most frequent of wordfreq's Arabic list (``pip install wordfreq``; a
+tool for this script only) whose folded form is a key of the gazetteer index, minus the
+words whose usual sense in news is the place (``PLACES`` below, our own judgement: "دمشق",
+"الخرطوم", "غزة"…) and minus every name of ``data/geo/arabic-names.csv`` (countries,
+regions). The recogniser takes a listed word as a place only after a place-type noun
+("بلدة طويلة", "مخيم كلمة").
+
+wordfreq's data is CC BY-SA 4.0 (© Robyn Speer and contributors; see the package's
+README), so the list made from it is shared under CC BY-SA 4.0 too.
+
+Usage::
+
+    PYTHONPATH=/path/to/wordfreq .venv/bin/python scripts/make_arabic_common.py
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / "data" / "geo" / "words" / "arabic-common.txt"
+NAMES = ROOT / "data" / "geo" / "arabic-names.csv"
+TOP = 8000
+
+#: Frequent words whose usual sense in news is the place they name (kept as places).
+PLACES = frozenset("""
+لبنان القاهرة فلسطين أفريقيا غزة عمان أوروبا نيويورك تونس الجزائر الرياض دمشق الكويت لندن
+آسيا دبي باريس بيروت قم القدس بغداد حلب مدريد الباب مكة واشنطن إيران الأبيض الجزيرة المدينة
+مدينة جدة دوما صنعاء موسكو برشلونة كولومبيا طهران الموصل روما عدن الطبقة الإسكندرية برلين
+الخليل حمص طرابلس الدوحة تعز مسقط ليفربول مانشستر جنيف طوكيو البصرة الزرقاء شيكاغو إدلب باري
+حولي درعا الطائف القطيف أثينا الرقة حماة كردستان السويس بكين الخرطوم الرباط فلوريدا بوسطن
+الدمام كانو الجيزة الشارقة صوفيا بنغازي كربلاء ليون ميامي ميلان اسطنبول سنغافورة القصير هولندا
+الأرجنتين بيرو كوبا أبوظبي يورك العمارة تدمر
+""".split())
+
+_AR_WORD = re.compile(r"^[\u0621-\u064a]+$")
+
+
+def main() -> None:
+    from wordfreq import top_n_list
+
+    from geo.gazetteer import get_index
+    from geo.normalize import fold
+
+    with NAMES.open(encoding="utf-8") as fh:
+        named = {fold(r["name_ar"]) for r in csv.DictReader(fh)}
+    keep = {fold(w) for w in PLACES} | named
+    words = [w for w in top_n_list("ar", TOP) if _AR_WORD.match(w)]
+    keys = {}
+    for w in words:
+        k = fold(w)
+        if k and k not in keep:
+            keys.setdefault(k, w)
+    found = get_index().find(list(keys))
+    out = sorted(keys[k] for k in found)
+    header = ("# Frequent Arabic words that are also an Arabic name of some place (GeoNames),\n"
+              "# meaning the word far more often: made by scripts/make_arabic_common.py from\n"
+              "# wordfreq's Arabic list (CC BY-SA 4.0). One word a line.\n")
+    OUT.write_text(header + "\n".join(out) + "\n", encoding="utf-8")
+    print(f"{OUT.relative_to(ROOT)}: {len(out)} words")
+
+
+if __name__ == "__main__":
+    main()

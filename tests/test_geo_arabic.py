@@ -1,0 +1,90 @@
+"""The geoparser on Arabic-language reports: everyday words that GeoNames also gives some town,
+the names of countries, regions and divisions that GeoNames has only in Latin script, and
+Arabic names of towns (issue 13)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+import geo
+from geo.gazetteer.build import DATA_GEO, DATA_PLACES
+from geo.normalize import fold
+from geo.stopwords import word_lists
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    monkeypatch.delenv("CORDON_ONLINE", raising=False)
+
+
+def places(text: str) -> list[tuple[str, str, str]]:
+    return [(m.text, m.kind, m.country) for m in geo.geoparse(text)]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("لا نعرف كيف وصلت المساعدات.", "كيف"),  # how: an Arabic name of Kyiv
+    ("كان الوفد هناك يوما كاملا.", "كان"),  # was: of Caen; a day: of Yuma
+    ("عاد الوفد إلى المخيم بعد الظهر.", "إلى"),  # to: of Ely
+    ("قال إن الدولة لن تسمح بذلك لأول مرة منذ سنة.", "سنة"),  # year: of Sanandaj
+    ("استمر القصف يوميا خلال زيارة الوفد.", "زيارة"),  # a visit: a Syrian sub-district
+    ("وأكد أن الحرية حق للجميع.", "الحرية"),  # freedom: of Liberdade
+])
+def test_everyday_arabic_words_are_not_places(text, word):
+    assert word in text
+    assert places(text) == []
+
+
+def test_a_frequent_word_after_a_place_type_noun_is_the_place():
+    # طويلة is "long" — and the Darfur town the noun بلدة announces
+    got = places("نزح آلاف السكان إلى بلدة طويلة خلال فترة طويلة من القتال.")
+    assert got == [("طويلة", "city", "SD")]
+
+
+@pytest.mark.parametrize("text, cc", [
+    ("وصل اللاجئون إلى تشاد.", "TD"),
+    ("قال مسؤول في العراق إن الحدود مغلقة.", "IQ"),
+    ("عبرت الشاحنات من الأردن.", "JO"),
+    ("وصلت سفينة إلى بنغلاديش.", "BD"),
+    ("اتهمت أميركا وبريطانيا الطرفين.", "US"),
+    ("تستضيف سورية ملايين النازحين.", "SY"),
+    ("جرت المحادثات في جمهورية الكونغو الديمقراطية.", "CD"),
+])
+def test_countries_by_their_arabic_names(text, cc):
+    got = places(text)
+    assert (cc, "country") in {(c, k) for _t, k, c in got}
+
+
+def test_every_country_has_an_arabic_name():
+    with (DATA_PLACES / "world-countries.csv").open(encoding="utf-8") as fh:
+        countries = {r["id"] for r in csv.DictReader(fh)}
+    with (DATA_GEO / "arabic-names.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    named = {r["target"] for r in rows}
+    assert len(countries - named) <= 5, sorted(countries - named)
+    assert all(r["name_ar"] and r["source"] in ("cldr", "cordon") for r in rows)
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    ("تدهور الوضع في دارفور.", "Darfur", "region"),
+    ("نزحت عائلات من البقاع.", "Béqaa", "admin1"),  # listed as "محافظة البقاع" only
+    ("وصلت قافلة إلى تيغراي.", "Tigray", "admin1"),
+    ("فر الآلاف من راخين.", "Rakhine", "admin1"),
+    ("زار الوفد واشنطن.", "Washington", "city"),
+    ("قال شهود إن القتال وصل إلى كتم.", "Kutum", "city"),
+    ("وصلت المساعدات إلى سرمدا.", "Sarmada", "city"),  # our own place, no population figure
+    ("وصل الوفد إلى جنين.", "Janīn", "city"),  # GeoNames' Arabic name is an "alternate"
+])
+def test_regions_divisions_and_towns_by_their_arabic_names(text, name, kind):
+    got = {m.name: m.kind for m in geo.geoparse(text)}
+    assert got.get(name) == kind, got
+
+
+def test_the_common_list_holds_no_country_or_listed_name():
+    common = word_lists().ar_common
+    with (DATA_GEO / "arabic-names.csv").open(encoding="utf-8") as fh:
+        names = {fold(r["name_ar"]) for r in csv.DictReader(fh)}
+    assert common and not common & names
+    assert {fold(w) for w in ("كيف", "إلى", "سنة")} <= common
+    assert not {fold(w) for w in ("دمشق", "غزة", "الخرطوم", "حلب")} & common
