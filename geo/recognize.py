@@ -37,8 +37,15 @@ _CONN = (r"(?:of|de|del|della|di|da|do|dos|das|du|des|la|le|les|the|and|on|upon|
          r"y|e|al|el|es|ez|ed|bin|ibn|abu|ben|van|von|der|den|kwa|na)")
 _RUN = re.compile(rf"(?<![\w.])(?:{_WORD})(?:[ \t]+(?:{_CONN}[ \t]+)*(?:{_WORD}))*")
 _TOK = re.compile(r"(?:[A-Z]\.){2,}|(?:St|Mt|Ft|Ste)\.|['’]s\b|\w+(?:['’](?!s\b)\w+)*")
-_AR_RUN = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]+"
-                     r"(?:[ \t]+[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]+)*")
+# An Arabic word: letters, and the vowel marks and other signs a vocalised text writes on them
+# ("عمّان" with its shadda is one word, not "عم" and "ان"; fold() drops the marks)
+_AR_LETTER = "\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff"
+_AR_MARK = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+_AR_WORD_RE = rf"[{_AR_LETTER}][{_AR_LETTER}{_AR_MARK}]*"
+_AR_RUN = re.compile(rf"{_AR_WORD_RE}(?:[ \t]+{_AR_WORD_RE})*")
+_AR_TOK = re.compile(_AR_WORD_RE)
+_AR_MARKS = frozenset(chr(c) for a, b in ((0x610, 0x61a), (0x64b, 0x65f), (0x670, 0x670),
+                                          (0x6d6, 0x6ed)) for c in range(a, b + 1))
 #: The one-letter Arabic proclitics (and, with/in, for/to, so) a name may carry: و ب ل ف
 _AR_PREFIXES = "وبلف"
 _ARTICLES = frozenset("al el ash as ad ar an at az es ez ed ul".split())
@@ -311,7 +318,7 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
             continue  # the Arabic-script matcher takes no name under three letters
         w = m.group()
         found_runs.append((1, [(a, b, w)] if w.isalnum() else
-                           [(t.start(), t.end(), t.group()) for t in _TOK.finditer(text, a, b)]))
+                           [(t.start(), t.end(), t.group()) for t in _AR_TOK.finditer(text, a, b)]))
     # every word's key at once (the new ones folded in one pass: geo.normalize.fold_words)
     words_in = {t[2] for _kind, toks in found_runs for t in toks}
     # (and each word's form without a one-letter Arabic prefix و ب ل ف: see _alone)
@@ -364,7 +371,7 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
         if kind == 1:
             spans.extend(_match_arabic(text, toks, fks, lim, alone, cut, found, best_memo[1],
                                        tok_memo[1], words.ar_cues or {}, keys_of,
-                                       words.ar_common))
+                                       words.ar_common, words.ar_unsplit))
             continue
         before = len(person_spans)
         _people(text, toks, words, found, persons, person_spans, keys_of)
@@ -699,11 +706,13 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
                   memo: dict[str, tuple | None],
                   tok_memo: dict[str, tuple | None],
                   cues: dict[str, str], keys_of: dict[str, str],
-                  common: frozenset[str] = frozenset()) -> list[Span]:
+                  common: frozenset[str] = frozenset(),
+                  unsplit: frozenset[str] = frozenset()) -> list[Span]:
     """The names of an Arabic-script run, longest first, left to right. A place-type noun
     (``cues``: مدينة، حي، محافظة…) is never a name by itself; before a name it sets the
     name's kind cue. A frequent word that is also some place's name (``common``: كيف، سنة،
-    زيارة) is a name only after such a noun ("بلدة طويلة")."""
+    زيارة) is a name only after such a noun ("بلدة طويلة"); a frequent word that begins
+    with و ب ل ف (``unsplit``: ولاية، فاطمة) is never a proclitic and a name."""
     out: list[Span] = []
     n = len(toks)
     i = 0
@@ -714,14 +723,14 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
             best = tok_memo.get(w, _UNSEEN)
             if best is _UNSEEN:
                 best = tok_memo[w] = _best_arabic(text, toks, i, i + 1, fks, lim[i],
-                                                       found, True, True, keys_of)
+                                                       found, True, True, keys_of, unsplit)
         else:
             stop = i + _MAXN if i + _MAXN < n else n
             mkey = text[base:toks[stop - 1][1]]
             best = memo.get(mkey, _UNSEEN)
             if best is _UNSEEN:
                 best = memo[mkey] = _best_arabic(text, toks, i, stop, fks, lim[i], found,
-                                                 alone[i], cut[i], keys_of)
+                                                 alone[i], cut[i], keys_of, unsplit)
         if best is None or best[0] == 0 and (
                 best[4] in cues
                 or best[4] in common and not (i and cues.get(fks[i - 1] or ""))):
@@ -741,13 +750,14 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
 
 def _best_arabic(text: str, toks: list, i: int, stop: int, fks: list[str | None], joins: int,
                  found: dict, alone: bool, alone_cut: bool,
-                 keys_of: dict[str, str]) -> tuple | None:
+                 keys_of: dict[str, str],
+                 unsplit: frozenset[str] = frozenset()) -> tuple | None:
     """The longest name from Arabic-script token ``i`` (a one-letter prefix و ب ل ف may be
     dropped): (last token - i, letters skipped, length, surface, key, candidates), or None.
     ``alone``, ``alone_cut``: what ``_alone`` says of the token; ``fks``, ``joins``: see
     ``_token_keys``."""
     w = toks[i][2]
-    prefixed = len(w) > 3 and w[0] in _AR_PREFIXES
+    prefixed = len(w) > 3 and w[0] in _AR_PREFIXES and fks[i] not in unsplit
     cut = keys_of[w[1:]] if prefixed else ""
     for j in range(stop - 1, i - 1, -1):
         start, end = toks[i][0], toks[j][1]
@@ -760,6 +770,8 @@ def _best_arabic(text: str, toks: list, i: int, stop: int, fks: list[str | None]
             cands = _lookup(found, fold(text[start:end]))
         if not cands and prefixed:
             start += 1
+            while text[start] in _AR_MARKS:  # the prefix's own vowel: "وَحلب"
+                start += 1
             if alone_cut and j > i:
                 cands = ()
             elif j == i:

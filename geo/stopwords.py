@@ -44,6 +44,8 @@ class WordLists:
     teams: frozenset[str] = frozenset()  # team nicknames after a place ("Chiefs", "Red Sox")
     #: folded frequent Arabic words that GeoNames also gives some place ("كيف": how, Kyiv)
     ar_common: frozenset[str] = frozenset()
+    #: folded frequent Arabic words that begin with و ب ل ف and are never proclitic + name
+    ar_unsplit: frozenset[str] = frozenset()
 
 
 _AR_PROCLITICS = ("", "ال", "و", "ب", "ل", "ف", "وال", "بال", "فال", "كال")
@@ -66,11 +68,11 @@ def _arabic_cues() -> dict[str, str]:
     return out
 
 
-def _arabic_common() -> frozenset[str]:
-    """The folded forms of ``arabic-common.txt`` (see ``scripts/make_arabic_common.py``)."""
+def _arabic_common(name: str) -> frozenset[str]:
+    """The folded words of an Arabic word list (see ``scripts/make_arabic_common.py``)."""
     from geo.normalize import fold
 
-    return frozenset(fold(w) for w in _read("arabic-common.txt"))
+    return frozenset(fold(w) for w in _read(name))
 
 
 @lru_cache(maxsize=1)
@@ -98,5 +100,6 @@ def word_lists() -> WordLists:
         org_heads=frozenset(o.split()[0] for o in orgs if " " in o),
         ar_cues=_arabic_cues(),
         teams=_read("team-names.txt"),
-        ar_common=_arabic_common(),
+        ar_common=_arabic_common("arabic-common.txt"),
+        ar_unsplit=_arabic_common("arabic-unsplit.txt"),
     )

@@ -6,7 +6,9 @@ Arabic words: "كيف" (how) is an Arabic name of Kyiv, "كان" (was) of Caen, 
 Ely, "سنة" (year) of Sanandaj, "زيارة" (visit) a Syrian sub-district. An Arabic report names
 them in every sentence. This list is the Arabic counterpart of ``common-words.txt``: the
 words among the 8,000 most frequent of wordfreq's Arabic list (``pip install wordfreq``; a
-tool for this script only) whose folded form is a key of the gazetteer index, minus the
+tool for this script only) whose folded form is a key of the gazetteer index (and, for such
+a word that begins with و ب ل or ف, the rest of the word, which the recogniser would try as
+the name after a proclitic: ``arabic-unsplit.txt``), minus the
 words whose usual sense in news is the place (``PLACES`` below, our own judgement: "دمشق",
 "الخرطوم", "غزة"…) and minus every name of ``data/geo/arabic-names.csv`` (countries,
 regions). The recogniser takes a listed word as a place only after a place-type noun
@@ -31,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 OUT = ROOT / "data" / "geo" / "words" / "arabic-common.txt"
+UNSPLIT = ROOT / "data" / "geo" / "words" / "arabic-unsplit.txt"
 NAMES = ROOT / "data" / "geo" / "arabic-names.csv"
 TOP = 8000
 
@@ -63,13 +66,30 @@ def main() -> None:
         k = fold(w)
         if k and k not in keep:
             keys.setdefault(k, w)
-    found = get_index().find(list(keys))
+    index = get_index()
+    found = index.find(list(keys))
     out = sorted(keys[k] for k in found)
+    # a frequent word that begins with a letter the matcher may take for a proclitic
+    # (و ب ل ف) is that word, not the proclitic and a name: "ولاية" (state) is not "and
+    # Laya", "بلاد" (land) not "in Lad", "فاطمة" (Fatima) not "so Atmeh"
+    rests = {}
+    for w in words:
+        k = fold(w[1:])
+        if len(w) > 3 and w[0] in "وبلف" and k and k not in keep and fold(w) not in keep:
+            rests.setdefault(k, w)
+    found = index.find(list(rests))
+    unsplit = sorted({rests[k] for k in found})
     header = ("# Frequent Arabic words that are also an Arabic name of some place (GeoNames),\n"
               "# meaning the word far more often: made by scripts/make_arabic_common.py from\n"
               "# wordfreq's Arabic list (CC BY-SA 4.0). One word a line.\n")
     OUT.write_text(header + "\n".join(out) + "\n", encoding="utf-8")
     print(f"{OUT.relative_to(ROOT)}: {len(out)} words")
+    header = ("# Frequent Arabic words that begin with و ب ل or ف where the rest of the word is\n"
+              "# an Arabic name of some place (GeoNames): the recogniser reads them whole, never\n"
+              "# as a proclitic and a name. Made by scripts/make_arabic_common.py from wordfreq's\n"
+              "# Arabic list (CC BY-SA 4.0). One word a line.\n")
+    UNSPLIT.write_text(header + "\n".join(unsplit) + "\n", encoding="utf-8")
+    print(f"{UNSPLIT.relative_to(ROOT)}: {len(unsplit)} words")
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ HAND: tuple[tuple[str, str], ...] = (
     ("أمهرة", "geonames:444180"), ("أمهرا", "geonames:444180"), ("عفار", "geonames:444179"),
     ("أوروميا", "geonames:444185"), ("راخين", "geonames:1298852"),
     ("أراكان", "geonames:1298852"), ("ولاية راخين", "geonames:1298852"),
+    ("أعالي النيل", "geonames:381229"), ("ولاية أعالي النيل", "geonames:381229"),
     ("ساغاينغ", "geonames:1298480"), ("كاشين", "geonames:1321702"), ("شان", "geonames:1297099"),
     ("لوهانسك", "geonames:702657"), ("زابوريجيا", "city:Zaporizhzhya@UA"),
     ("خيرسون", "city:Kherson@UA"), ("خاركيف", "city:Kharkiv@UA"),
@@ -98,7 +99,9 @@ HAND: tuple[tuple[str, str], ...] = (
     # capitals and cities GeoNames leaves without an Arabic name
     ("واشنطن", "city:Washington@US"), ("نايبيداو", "city:Nay Pyi Taw@MM"),
     ("نايبيتاو", "city:Nay Pyi Taw@MM"), ("كوناكري", "city:Conakry@GN"),
-    ("سيتوي", "city:Sittwe@MM"),
+    ("سيتوي", "city:Sittwe@MM"), ("كوكس بازار", "city:Cox’s Bāzār@BD"),
+    ("كوتوبالونغ", "pl-kutupalong-camp"), ("لامبيدوزا", "city:Lampedusa@IT"),
+    ("داداب", "city:Dadaab@KE"), ("بن قردان", "city:Ben Gardane@TN"),
     ("ميكيلي", "city:Mek'ele@ET"), ("مقلي", "city:Mek'ele@ET"),
     ("بحر دار", "city:Bahir Dar@ET"), ("غوندار", "city:Gonder@ET"),
     # Sudanese towns of the war's reporting that GeoNames names in Latin script only

@@ -88,3 +88,28 @@ def test_the_common_list_holds_no_country_or_listed_name():
     assert common and not common & names
     assert {fold(w) for w in ("كيف", "إلى", "سنة")} <= common
     assert not {fold(w) for w in ("دمشق", "غزة", "الخرطوم", "حلب")} & common
+
+
+@pytest.mark.parametrize("text, surface, name", [
+    ("وصل الوفد إلى عمّان أمس.", "عمّان", "Amman"),  # a shadda inside the name
+    ("زار الوفدُ دِمَشْقَ أمس.", "دِمَشْقَ", "Damascus"),  # every vowel written
+    ("وَحَلَب مدينةٌ كبيرة.", "حَلَب", "Aleppo"),  # a proclitic with its own vowel
+])
+def test_a_vocalised_name_is_one_word(text, surface, name):
+    got = {m.text: m.name for m in geo.geoparse(text)}
+    assert got == {surface: name}
+    m = geo.geoparse(text)[0]
+    assert text[m.start:m.end] == surface
+
+
+@pytest.mark.parametrize("text", [
+    "قالت فاطمة إن الوضع صعب.",  # Fatima, not "so" + Atmeh
+    "أعلنت كل ولاية حالة الطوارئ.",  # a state, not "and" + Laya
+    "زار البابا المنطقة.",  # the pope, not "in" + Aba
+])
+def test_a_frequent_word_is_not_read_as_a_proclitic_and_a_name(text):
+    assert places(text) == []
+
+
+def test_the_same_name_without_the_proclitic_is_still_found():
+    assert ("أطمة", "city", "SY") in places("وصلت قافلة إلى أطمة قرب الحدود.")
