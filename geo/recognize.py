@@ -82,6 +82,16 @@ _THING_AFTER = re.compile(r"[ \t]+(?:ha?emorrhagic[ \t]+)?(?:virus|viruses|ebola
                           r"syndrome|strain|vaccine|bacteria|bacterium)\b", re.I)
 _CONTRACTION = re.compile(r"['’](?:ve|m|ll|d|re|t)$", re.I)
 _CAP_NEXT = re.compile(rf"[ \t]+[{_UP}]")
+# where the text itself places a name: "Tripoli in northern Lebanon", "Kherson, in the south
+# of Ukraine", "Hyderabad in Pakistan's Sindh" (lower case: "in Northern Ireland" is a name)
+_IN_GAP = re.compile(
+    rf",?[ \t]+in[ \t]+(?:the[ \t]+)?(?:(?:{_DIR}[ \t]+)?(?:parts?|areas?|region)[ \t]+of"
+    rf"[ \t]+(?:the[ \t]+)?|(?:north|south|east|west|centre|center)[ \t]+of[ \t]+"
+    rf"(?:the[ \t]+)?|{_DIR}[ \t]+)?(?=[{_UP}])")
+# "the Lebanese city of ", "the Syrian border town of ": the demonym places the name after it
+_DEMONYM_OF = re.compile(
+    rf"([{_UP}][\w'’-]*)[ \t]+(?:[a-z-]+[ \t]+)?(?:city|town|village|port|capital|"
+    r"province|region|district|governorate|state|county|island|enclave|camp)[ \t]+of[ \t]+$")
 _STRONG_KINDS = frozenset({"country", "admin1", "region"})
 # a preposition of place right before a name: "flew to Washington" is the place even in a text
 # that also names the actor Denzel Washington
@@ -154,6 +164,12 @@ class Span:
     demonym: str | None = None  # ISO code when the span is a demonym
     arabic: bool = False  # found by the Arabic-script matcher
     cued: bool = False  # ", " and a division or country that holds a candidate follow
+    #: length of " in northern " after the span ("Tripoli in northern Lebanon"): the span
+    #: that starts there may place this one, as after ", "; 0 when no such gap follows
+    in_gap: int = 0
+    poss: bool = False  # "'s " right before: "Lebanon's Tripoli"
+    #: the country of a demonym that places the name: "the Lebanese city of Tripoli"
+    place_cc: str | None = None
 
 
 _OPENERS = " \t\"'“‘(«[—-"
@@ -919,10 +935,11 @@ def _keep_cached(text: str, sp: Span, words: WordLists, persons: set[str],
         keep = _keep(text, sp, words, persons)
         added = sp.ntok == 1 and not person and s in persons
         hit = memo[key] = (keep, added, sp.cands, sp.initial, sp.common, sp.qualifier,
-                           sp.kind_cue, sp.comma_next, sp.cue_end)
+                           sp.kind_cue, sp.comma_next, sp.cue_end, sp.in_gap, sp.poss,
+                           sp.place_cc)
         return keep
     keep, added, sp.cands, sp.initial, sp.common, sp.qualifier, sp.kind_cue, \
-        sp.comma_next, sp.cue_end = hit
+        sp.comma_next, sp.cue_end, sp.in_gap, sp.poss, sp.place_cc = hit
     if added:
         persons.add(s)
     return keep
@@ -1048,4 +1065,10 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
         sp.kind_cue = k.group(1).lower()
     sp.comma_next = after.startswith(", ")
     sp.cue_end = not _CAP_NEXT.match(after)
+    g = _IN_GAP.match(after) if after.startswith((" in", ", in", "\tin")) else None
+    sp.in_gap = g.end() if g else 0
+    sp.poss = text[sp.start - 3:sp.start] in ("'s ", "’s ")
+    if text[sp.start - 3:sp.start] == "of ":
+        d = _DEMONYM_OF.search(text, max(0, sp.start - _BEFORE), sp.start)
+        sp.place_cc = words.demonyms.get(d.group(1)) if d else None
     return True

@@ -218,14 +218,18 @@ class Context:
             # state, "Punjab" beside Lahore Pakistan's (a division named like a town of its
             # own is left to geo.divisions: "New York" beside Buffalo may still be the city)
             s += HOLDS_TOWN
-        if nxt is not None and sp.comma_next and nxt.start == sp.end + 2 and nxt.cue_end:
+        if nxt is not None and nxt.cue_end and _placed_by(sp, nxt):
+            # "Paris, Texas", "Tripoli in northern Lebanon": the division or country after
+            # the name holds it
             for r, _h in nxt.cands:
                 if r.kind == "admin1" and rec.admin1 and rec.admin1 == r.admin1 \
                         and rec.kind != "admin1":
                     s += 8.0
                     break
                 if r.kind == "country" and rec.country == r.country and rec.kind != "country":
-                    s += 5.0
+                    # (after " in " the country is surely the name's; after ", " it may
+                    # begin a list: "Tripoli, Lebanon and Syria")
+                    s += LOCATOR if sp.in_gap and nxt.start == sp.end + sp.in_gap else 5.0
                     break
         if prv is not None and prv.comma_next and sp.start == prv.end + 2 and sp.cue_end \
                 and rec.kind in ("admin1", "country"):
@@ -233,6 +237,16 @@ class Context:
             if any((r.admin1 == rec.admin1 if rec.kind == "admin1" else r.country == rec.country)
                    and r.kind not in ("admin1", "country") for r, _h in prv.cands):
                 s += 4.0
+        if prv is not None and sp.poss and prv.end == sp.start - 3 and rec.kind != "country":
+            # "Lebanon's Tripoli", "Pakistan's Sindh province"
+            for r, _h in prv.cands:
+                if r.kind == "country" and rec.country == r.country or (
+                        r.kind == "admin1" and rec.admin1 and rec.admin1 == r.admin1
+                        and rec.kind != "admin1"):
+                    s += LOCATOR
+                    break
+        if sp.place_cc and rec.country == sp.place_cc and rec.kind != "country":
+            s += LOCATOR  # "the Lebanese city of Tripoli"
         if sp.kind_cue:
             if sp.kind_cue in _ADMIN_CUE_KINDS:
                 s += 3.0 if rec.kind in ("admin1", "admin2", "admin3") else -2.0
@@ -252,6 +266,13 @@ class Context:
             elif self._count(self.far, rec.lat, rec.lon, 5.0, idx):
                 s += 0.7 * weak
         return s
+
+
+def _placed_by(sp: Span, nxt: Span) -> bool:
+    """Whether ``nxt`` follows ``sp`` as its place: after ", " ("Paris, Texas") or after
+    " in " and maybe a direction ("Tripoli in northern Lebanon")."""
+    return (sp.comma_next and nxt.start == sp.end + 2
+            or sp.in_gap > 0 and nxt.start == sp.end + sp.in_gap)
 
 
 _TOWN_KINDS = frozenset({"city", "admin2", "admin3", "neighbourhood"})
@@ -290,12 +311,14 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
     prv: Span | None = None
     for i, sp in enumerate(places):
         nxt = places[i + 1] if i + 1 < n else None
-        after = (id(nxt.cands), nxt.cue_end) if nxt is not None and sp.comma_next \
-            and nxt.start == sp.end + 2 else None
-        before = id(prv.cands) if prv is not None and prv.comma_next \
-            and sp.start == prv.end + 2 else None
-        if after is not None or before is not None:
-            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.cue_end, after, before)
+        after = (id(nxt.cands), nxt.cue_end) if nxt is not None and _placed_by(sp, nxt) \
+            else None
+        before = id(prv.cands) if prv is not None and (
+            prv.comma_next and sp.start == prv.end + 2
+            or sp.poss and prv.end == sp.start - 3) else None
+        if after is not None or before is not None or sp.place_cc:
+            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.cue_end, after, before,
+                    sp.place_cc)
         else:
             mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok)
         j = first.get(mkey)
@@ -398,3 +421,6 @@ NEAR = 1.5
 NEAR_MAX = 3
 FAR_NAMESAKE_KM = 500.0
 CAPITAL = 1.5
+#: The sentence places the name in a country: "Tripoli in Lebanon", "Lebanon's Tripoli", "the
+#: Lebanese city of Tripoli" (as much as a division after a comma: "Paris, Texas").
+LOCATOR = 8.0
