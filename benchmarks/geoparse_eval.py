@@ -49,7 +49,8 @@ SHARED = ROOT.parent / "shared"
 DEV = SHARED / "eval" / "geovirus.jsonl"
 SEED = SHARED / "seed" / "aleppo-ceasefire-2016-09.txt"
 OWN_SETS = tuple(ROOT / "benchmarks" / "data" / f"cordon-{name}-dev.jsonl"
-                 for name in ("news", "arabic", "sitrep", "wire", "local", "arabic2"))
+                 for name in ("news", "arabic", "sitrep", "wire", "local", "arabic2",
+                              "field"))
 
 
 def load_docs(path: Path = DEV) -> list[dict]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
-SETS = ("news", "arabic", "sitrep", "wire", "local", "arabic2")
+SETS = ("news", "arabic", "sitrep", "wire", "local", "arabic2", "field")
 NEW_SETS = ("arabic", "sitrep", "wire")
 ARABIC_CUES = ("حي", "مدينة", "بلدة", "قرية", "ريف", "مخيم", "معبر", "طريق", "محافظة", "ناحية",
                "ولاية", "ميناء", "منطقة", "مديرية")
@@ -95,7 +95,7 @@ def test_arabic_gold_spans_leave_out_cue_nouns():
 
 
 def test_organisations_are_never_gold():
-    for name in ("sitrep", "wire"):
+    for name in ("sitrep", "wire", "field"):
         for d in _docs(name):
             assert not {t["name"] for t in d["toponyms"]} & ORGANISATIONS, d["id"]
     text = " ".join(d["text"] for d in _docs("sitrep"))
