@@ -409,7 +409,7 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
             if sp.demonym is None and len(toks) > 1:  # (alone in its run: no word beside)
                 sp.loose = _loose_cached(text, toks, sp, words, loose_memo)
             spans.append(sp)
-    if ", " in text:
+    if ", " in text or " in " in text:
         _mark_cued(text, spans, index, words)
     keep_memo: dict[tuple, tuple] = {}
 
@@ -422,13 +422,24 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
 _NOT_ALONE = (False,)  # what _alone says of a run of one token
 
 
+def _cue_gap(text: str, end: int) -> int:
+    """How many characters after ``end`` a division or country that places the name may
+    start: after " in " and maybe a direction ("Chop in Zakarpattia", "Tripoli in northern
+    Lebanon"), else after ", " ("Buffalo, New York"); 0 when neither follows."""
+    if text.startswith((" in", ", in"), end):
+        g = _IN_GAP.match(text, end)
+        if g:
+            return g.end() - end
+    return 2 if text.startswith(", ", end) else 0
+
+
 def _mark_cued(text: str, spans: list[Span], index: Index, words: WordLists) -> None:
-    """Set ``cued`` on each Latin span that ", " and a first-level division or country
-    holding one of its candidates follow ("Buffalo, New York", "Mobile, Ala.", "Bath,
-    England"): the admin cue says the word is the place, even a common word at the start of
-    a sentence, which ``_keep`` would drop."""
-    todo = [sp for sp in spans if sp.ntok == 1 and text[sp.end:sp.end + 2] == ", "
-            and not sp.arabic and sp.demonym is None
+    """Set ``cued`` on each Latin span that a first-level division or country holding one of
+    its candidates follows after ", " ("Buffalo, New York", "Mobile, Ala.", "Bath,
+    England") or after " in " ("Chop in Zakarpattia"): the cue says the word is the place,
+    even a common word or one at the start of a sentence, which ``_keep`` would drop."""
+    todo = [(sp, gap) for sp in spans if sp.ntok == 1 and not sp.arabic
+            and sp.demonym is None and (gap := _cue_gap(text, sp.end))
             # only the rules of _keep for common words and sentence starts read the cue
             and (sp.surface.lower() in words.common or _sentence_initial(text, sp.start))]
     if not todo:
@@ -436,12 +447,13 @@ def _mark_cued(text: str, spans: list[Span], index: Index, words: WordLists) -> 
     from geo.states import abbreviation_records  # (geo.states imports this module)
 
     by_start = {sp.start: sp for sp in spans if not sp.arabic}
-    for sp in todo:
-        nxt = by_start.get(sp.end + 2)
+    for sp, gap in todo:
+        nxt = by_start.get(sp.end + gap)
         cues = list(nxt.cands) if nxt is not None else []
-        cues += abbreviation_records(text, sp.end, index)
+        if gap == 2:
+            cues += abbreviation_records(text, sp.end, index)
         for r, h in cues:
-            if h not in (0, 3) or r.kind not in ("admin1", "country"):
+            if h == 2 or r.kind not in ("admin1", "country"):  # (not "Jazira" of "Al Jazira")
                 continue
             if any(c.kind not in ("admin1", "country") and (
                     c.admin1 == r.admin1 and c.admin1 if r.kind == "admin1"
@@ -1016,7 +1028,10 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
                 # the town it names when the town is no village: "died in Paisley",
                 # "moved to Reading" (not "in Hope", a village of 6,000)
                 not sp.initial and _LOCATIVE.search(text, max(0, sp.start - 12), sp.start)
-                and any(r.pop >= LOCATIVE_TOWN_POP and h in (0, 3) for r, h in cands)):
+                and any(r.pop >= LOCATIVE_TOWN_POP and h in (0, 3) for r, h in cands)
+                # nor when a kind of place follows in lower case: "Tubas governorate",
+                # "Reading district" (not "the State Department")
+                or (kc := _KIND_CUE.match(text, sp.end)) and kc.group(1).islower()):
             return False
         if sp.initial and not big and pop < 1000 and not sp.cued:
             return False

@@ -69,16 +69,25 @@ def prior(rec: Record) -> float:
 
 def _prior(rec: Record) -> float:
     if rec.source.startswith("region:"):  # data/geo/regions.csv: named by their full name
-        return 9.0 if rec.kind == "region" else 8.0
+        # (a division there — the Palestinian governorates — is named like its seat, which
+        # a bare mention means: "Jenin" is the town, "Jenin governorate" the division)
+        return 9.0 if rec.kind == "region" else 6.0 if rec.kind == "admin2" else 8.0
     if rec.curated and not rec.source.startswith("geonames:") and rec.kind != "region":
         return _CURATED_PRIOR.get(rec.kind, 4.0) + 0.3 * math.log10(rec.pop + 1)
     if rec.kind == "city":
-        return POP_SLOPE * math.log10(rec.pop + 1) + (CAPITAL if rec.capital else 0.0)
+        return POP_SLOPE * math.log10(_pop(rec) + 1) + (CAPITAL if rec.capital else 0.0)
     if rec.kind == "admin1":
         return ADMIN1_BASE + ADMIN1_SLOPE * math.log10(rec.pop + 1)
     if rec.kind == "admin2":  # GeoNames counties: sized like towns
         return POP_SLOPE * math.log10(rec.pop + 1)
     return _KIND_PRIOR.get(rec.kind, 4.0)
+
+
+def _pop(rec: Record) -> int:
+    """A town's population for ranking: GeoNames gives 0 for the seats of divisions whose
+    population it does not know (Qa'tabah, the seat of a Yemeni district), which is no
+    hamlet: such a town counts as ``UNKNOWN_TOWN_POP``."""
+    return rec.pop or (UNKNOWN_TOWN_POP if rec.kind == "city" else 0)
 
 
 def name_score(rec: Record, how: int, surface: str, plain_surface: str | None = None) -> float:
@@ -198,7 +207,7 @@ class Context:
         # many times bigger: "Geneva" in a text about US diplomats is still Switzerland's
         weak = 1.0
         if rec.kind in ("city", "admin1") and maxpop > rec.pop:
-            weak = ((rec.pop + 1) / maxpop) ** SMALL_EXP
+            weak = ((_pop(rec) + 1) / maxpop) ** SMALL_EXP
         share = self.country_share.get(rec.country)
         if share:
             s += (CTX_BASE + CTX_SHARE * share) * weak
@@ -421,6 +430,8 @@ NEAR = 1.5
 NEAR_MAX = 3
 FAR_NAMESAKE_KM = 500.0
 CAPITAL = 1.5
+#: The population a town with none in GeoNames counts as (see ``_pop``).
+UNKNOWN_TOWN_POP = 2_000
 #: The sentence places the name in a country: "Tripoli in Lebanon", "Lebanon's Tripoli", "the
 #: Lebanese city of Tripoli" (as much as a division after a comma: "Paris, Texas").
 LOCATOR = 8.0
