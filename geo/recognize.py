@@ -48,6 +48,14 @@ _AR_MARKS = frozenset(chr(c) for a, b in ((0x610, 0x61a), (0x64b, 0x65f), (0x670
                                           (0x6d6, 0x6ed)) for c in range(a, b + 1))
 #: The one-letter Arabic proclitics (and, with/in, for/to, so) a name may carry: و ب ل ف
 _AR_PREFIXES = "وبلف"
+
+
+def _two_prefixes(w: str) -> bool:
+    """Whether an Arabic word may carry two proclitics: و or ف, then ب or ل ("وللبنان",
+    and to Lebanon; "وبغزة", and in Gaza)."""
+    return len(w) > 4 and w[0] in "وف" and w[1] in "بل"
+
+
 _ARTICLES = frozenset("al el ash as ad ar an at az es ez ed ul".split())
 _CONNS = frozenset(_CONN[3:-1].split("|")) | {"'s", "’s"}
 _MAXN = 6
@@ -339,7 +347,8 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     words_in = {t[2] for _kind, toks in found_runs for t in toks}
     # (and each word's form without a one-letter Arabic prefix و ب ل ف: see _alone)
     keys_of = fold_words(words_in.union([w[1:] for w in words_in
-                                         if len(w) > 3 and w[0] in _AR_PREFIXES]))
+                                         if len(w) > 3 and w[0] in _AR_PREFIXES],
+                                        [w[2:] for w in words_in if _two_prefixes(w)]))
     runs: list[tuple[int, list[tuple[int, int, str]], list[str | None], list[int]]] = []
     ntoks = 0
     one_keys: dict[tuple[int, str], tuple] = {}  # the keys of one-word runs, once per word
@@ -593,6 +602,8 @@ def _ngram_keys(text: str, toks: list, kind: int, fks: list[str | None], lim: li
             add(fks[i])  # (alone: it has a key, of one word)
             if prefixed:
                 add(keys_of[w[1:]])
+                if _two_prefixes(w):
+                    add(keys_of[w[2:]])
             continue
         stop = i + _MAXN if i + _MAXN < n else n
         wkey = (kind, text[a:toks[stop - 1][1]])
@@ -613,6 +624,8 @@ def _ngram_keys(text: str, toks: list, kind: int, fks: list[str | None], lim: li
             if key.startswith("al ") and len(key) > 5:
                 add(key[3:])  # drop_article
         if prefixed:
+            if _two_prefixes(w):
+                add(keys_of[w[2:]])
             key = keys_of[w[1:]]
             for j in range(i, i + 1 if cut[i] else stop):
                 if j == i:
@@ -804,6 +817,9 @@ def _best_arabic(text: str, toks: list, i: int, stop: int, fks: list[str | None]
                 cands = ()
             elif j == i:
                 cands = _lookup(found, cut)
+                if not cands and _two_prefixes(w):  # "وللبنان": and, to, Lebanon
+                    start += 1
+                    cands = _lookup(found, keys_of[w[2:]])
             elif cut and j < joins:
                 cands = _lookup(found, cut + " " + " ".join(fks[i + 1:j + 1]))
             else:

@@ -113,3 +113,14 @@ def test_a_frequent_word_is_not_read_as_a_proclitic_and_a_name(text):
 
 def test_the_same_name_without_the_proclitic_is_still_found():
     assert ("أطمة", "city", "SY") in places("وصلت قافلة إلى أطمة قرب الحدود.")
+
+
+@pytest.mark.parametrize("text, surface, name", [
+    ("قدمت الدول مساعدات وللبنان أيضا.", "لبنان", "Lebanon"),  # and + to + Lebanon
+    ("وبغزة انقطعت الكهرباء.", "غزة", "Gaza"),  # and + in + Gaza
+    ("وبالخرطوم انقطعت الكهرباء.", "الخرطوم", "Khartoum"),
+])
+def test_a_name_with_two_proclitics(text, surface, name):
+    got = geo.geoparse(text)
+    assert [(m.text, m.name) for m in got] == [(surface, name)]
+    assert text[got[0].start:got[0].end] == surface
