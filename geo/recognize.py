@@ -345,10 +345,12 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
                            [(t.start(), t.end(), t.group()) for t in _AR_TOK.finditer(text, a, b)]))
     # every word's key at once (the new ones folded in one pass: geo.normalize.fold_words)
     words_in = {t[2] for _kind, toks in found_runs for t in toks}
-    # (and each word's form without a one-letter Arabic prefix و ب ل ف: see _alone)
-    keys_of = fold_words(words_in.union([w[1:] for w in words_in
-                                         if len(w) > 3 and w[0] in _AR_PREFIXES],
-                                        [w[2:] for w in words_in if _two_prefixes(w)]))
+    # (and each Arabic word's form without one or two proclitics و ب ل ف: see _alone; runs
+    # of kind 1 and 2 are the ones with Arabic letters)
+    keys_of = fold_words(words_in if not any(kind for kind, _toks in found_runs) else
+                         words_in.union(
+                             [w[1:] for w in words_in if len(w) > 3 and w[0] in _AR_PREFIXES],
+                             [w[2:] for w in words_in if _two_prefixes(w)]))
     runs: list[tuple[int, list[tuple[int, int, str]], list[str | None], list[int]]] = []
     ntoks = 0
     one_keys: dict[tuple[int, str], tuple] = {}  # the keys of one-word runs, once per word
@@ -1098,8 +1100,9 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     sp.cue_end = not _CAP_NEXT.match(after)
     g = _IN_GAP.match(after) if after.startswith((" in", ", in", "\tin")) else None
     sp.in_gap = g.end() if g else 0
-    sp.poss = text[sp.start - 3:sp.start] in ("'s ", "’s ")
-    if text[sp.start - 3:sp.start] == "of ":
+    before = text[sp.start - 3:sp.start]
+    sp.poss = before == "'s " or before == "’s "
+    if before == "of ":
         d = _DEMONYM_OF.search(text, max(0, sp.start - _BEFORE), sp.start)
         sp.place_cc = words.demonyms.get(d.group(1)) if d else None
     return True

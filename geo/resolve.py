@@ -207,7 +207,7 @@ class Context:
         # many times bigger: "Geneva" in a text about US diplomats is still Switzerland's
         weak = 1.0
         if rec.kind in ("city", "admin1") and maxpop > rec.pop:
-            weak = ((_pop(rec) + 1) / maxpop) ** SMALL_EXP
+            weak = (((rec.pop or _pop(rec)) + 1) / maxpop) ** SMALL_EXP
         share = self.country_share.get(rec.country)
         if share:
             s += (CTX_BASE + CTX_SHARE * share) * weak
@@ -227,7 +227,8 @@ class Context:
             # state, "Punjab" beside Lahore Pakistan's (a division named like a town of its
             # own is left to geo.divisions: "New York" beside Buffalo may still be the city)
             s += HOLDS_TOWN
-        if nxt is not None and nxt.cue_end and _placed_by(sp, nxt):
+        if nxt is not None and (sp.comma_next or sp.in_gap) and nxt.cue_end \
+                and _placed_by(sp, nxt):
             # "Paris, Texas", "Tripoli in northern Lebanon": the division or country after
             # the name holds it
             for r, _h in nxt.cands:
@@ -320,8 +321,8 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
     prv: Span | None = None
     for i, sp in enumerate(places):
         nxt = places[i + 1] if i + 1 < n else None
-        after = (id(nxt.cands), nxt.cue_end) if nxt is not None and _placed_by(sp, nxt) \
-            else None
+        after = (id(nxt.cands), nxt.cue_end) if nxt is not None \
+            and (sp.comma_next or sp.in_gap) and _placed_by(sp, nxt) else None
         before = id(prv.cands) if prv is not None and (
             prv.comma_next and sp.start == prv.end + 2
             or sp.poss and prv.end == sp.start - 3) else None
