@@ -82,6 +82,8 @@ _SPEECH = re.compile(r"\s+(?:said|says|told|added|stated|explained|noted|warned|
                      r"argued|asked|claimed|announced|wrote|tweeted|replied|declared|spoke|"
                      r"vowed|pledged|promised|accused|denied|admitted|threatened|blamed|"
                      r"praised|condemned|criticised|criticized|hailed|welcomed)\b")
+_DIVISION_CUES = frozenset({"province", "governorate", "state", "county", "region", "district",
+                            "prefecture", "oblast", "department"})
 _KIND_CUE = re.compile(r"\s+(province|governorate|state|county|region|district|prefecture|"
                        r"oblast|department|city|town|village)\b", re.I)
 _LOWER_TITLE = re.compile(r"\b(\w+)\.?\s+$")
@@ -178,6 +180,10 @@ class Span:
     poss: bool = False  # "'s " right before: "Lebanon's Tripoli"
     #: the country of a demonym that places the name: "the Lebanese city of Tripoli"
     place_cc: str | None = None
+    #: ids of the records named by the name and its kind word together ("Gaza governorate"
+    #: names the Palestinian governorate, whose own name has that form; not Mozambique's
+    #: Gaza Province)
+    cue_named: frozenset[int] | None = None
 
 
 _OPENERS = " \t\"'“‘(«[—-"
@@ -427,7 +433,25 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     def keep(sp: Span) -> bool:
         return sp.demonym is not None or _keep_cached(text, sp, words, persons, keep_memo)
 
-    return _disjoint(spans, keep), demonym_ccs
+    out = _disjoint(spans, keep)
+    _name_with_kind(out, index)
+    return out, demonym_ccs
+
+
+def _name_with_kind(spans: list[Span], index: Index) -> None:
+    """Set ``cue_named`` on each span that a kind word of a division follows ("Gaza
+    governorate", "Sindh province"): the records that the name and the word name together,
+    added to the span's candidates if the name alone does not find them."""
+    todo = [sp for sp in spans if sp.kind_cue in _DIVISION_CUES and sp.key and not sp.arabic]
+    if not todo:
+        return
+    named = index.find({f"{sp.key} {sp.kind_cue}" for sp in todo})
+    for sp in todo:
+        hit = named.get(f"{sp.key} {sp.kind_cue}")
+        if hit:
+            sp.cue_named = frozenset(r.rid for r, _h in hit)
+            have = {r.rid for r, _h in sp.cands}
+            sp.cands = sp.cands + tuple((r, 1) for r, _h in hit if r.rid not in have)
 
 
 _NOT_ALONE = (False,)  # what _alone says of a run of one token

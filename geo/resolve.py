@@ -382,8 +382,11 @@ def _static(sp: Span) -> list[tuple[float, Record, int]]:
     twins = _city_twins(sp)
     row = []
     ps = plain(sp.surface)
+    named = sp.cue_named
     for rec, how in sp.cands:
         s = prior(rec) + name_score(rec, how, sp.surface, ps)
+        if named and rec.rid in named:
+            s += CUE_NAMED  # "Gaza governorate": the division whose name has that form
         if rec.kind in ("admin1", "admin2", "admin3") and sp.kind_cue not in \
                 _ADMIN_CUE_KINDS and any(t.country == rec.country and
                                          km(t.lat, t.lon, rec.lat, rec.lon) < 100
@@ -431,6 +434,8 @@ NEAR = 1.5
 NEAR_MAX = 3
 FAR_NAMESAKE_KM = 500.0
 CAPITAL = 1.5
+#: The name and the kind word after it are a record's own name form ("Gaza governorate").
+CUE_NAMED = 3.0
 #: The population a town with none in GeoNames counts as (see ``_pop``).
 UNKNOWN_TOWN_POP = 2_000
 #: The sentence places the name in a country: "Tripoli in Lebanon", "Lebanon's Tripoli", "the

@@ -54,3 +54,15 @@ def test_a_seat_without_a_population_figure_is_no_hamlet():
 ])
 def test_the_palestinian_governorates(text, name, kind):
     assert found(text)[name] == ("PS", kind)
+
+
+@pytest.mark.parametrize("text, name, cc, kind", [
+    # the name and its kind word are the division's own name form: Gaza *governorate* is
+    # Palestinian, Mozambique's Gaza is a *province*
+    ("Aid entered Gaza governorate on Monday.", "Gaza", "PS", "admin2"),
+    ("Floods hit Gaza province in Mozambique.", "Gaza", "MZ", "admin1"),
+    ("Fighting in Kherson oblast continued.", "Kherson", "UA", "admin1"),
+    ("Strikes hit Gaza on Monday.", "Gaza", "PS", "city"),
+])
+def test_the_kind_word_picks_the_division_named_so(text, name, cc, kind):
+    assert found(text)[name] == (cc, kind)
