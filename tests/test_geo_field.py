@@ -66,3 +66,21 @@ def test_the_palestinian_governorates(text, name, kind):
 ])
 def test_the_kind_word_picks_the_division_named_so(text, name, cc, kind):
     assert found(text)[name] == (cc, kind)
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    # a division listed as "Gezira State", "Benishangul-Gumuz Region", "West Kordofan State"
+    ("Fighting spread across Gezira last week.", "Gezira", "SD"),
+    ("Refugees arrived in Benishangul-Gumuz from Sudan.", "Benishangul-Gumuz", "ET"),
+    ("Convoys reached West Kordofan.", "West Kordofan", "SD"),
+])
+def test_a_division_without_its_type_word(text, name, cc):
+    assert found(text)[name] == (cc, "admin1")
+
+
+def test_a_type_word_with_an_english_word_makes_no_name():
+    from geo.gazetteer.build import _division_stem
+
+    assert _division_stem("Gezira State") == "Gezira"
+    assert [_division_stem(n) for n in ("Northern State", "Capital Region", "Unity State",
+                                        "The 10th Region", "Flemish Region")] == [None] * 5

