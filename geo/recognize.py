@@ -145,8 +145,10 @@ _UNIT_NAME_NEXT = re.compile(rf"[ \t]+{_ART}")
 _LOWER_START = re.compile(rf"{_ART}|[dl]['’]")
 #: The last word before a span that one of the four expressions above needs (a superset:
 #: tests/test_geo_shortcuts.py).
+# a people named like its land: "ethnic Rakhine", "ethnic Kachin" are the people
+_PEOPLE_WORDS = frozenset({"ethnic", "Ethnic"})
 _BEFORE_WORDS = (frozenset({"of", "the"}) | _VESSEL_WORDS | _CLUB_WORDS | _UNIT_WORDS
-                 | _NAMED_THING_WORDS)
+                 | _NAMED_THING_WORDS | _PEOPLE_WORDS)
 _OF_NEXT = re.compile(rf"[ \t]+of[ \t]+(?:the[ \t]+)?[{_UP}]")
 
 
@@ -1081,7 +1083,9 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     after = text[sp.end:sp.end + 60]
     # the expressions that end right before the span each need one of a few words there:
     # one look at the word before spares the four searches for nearly every span
-    if _word_before(text, sp.start) in _BEFORE_WORDS:
+    if (wb := _word_before(text, sp.start)) in _BEFORE_WORDS:
+        if wb in _PEOPLE_WORDS and not _is_country(cands):
+            return False
         if _FEATURE_OF.search(text, max(0, sp.start - 16), sp.start) \
                 and not _is_strong(cands):
             return False

@@ -84,3 +84,12 @@ def test_a_type_word_with_an_english_word_makes_no_name():
     assert _division_stem("Gezira State") == "Gezira"
     assert [_division_stem(n) for n in ("Northern State", "Capital Region", "Unity State",
                                         "The 10th Region", "Flemish Region")] == [None] * 5
+
+
+@pytest.mark.parametrize("text, people", [
+    ("Fighting displaced ethnic Rakhine villagers near Sittwe.", "Rakhine"),
+    ("Ethnic Kachin civilians fled Myitkyina.", "Kachin"),
+])
+def test_a_people_named_like_its_land_is_no_place(text, people):
+    got = found(text)
+    assert people not in got and len(got) == 1  # the town is still found
