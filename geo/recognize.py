@@ -89,7 +89,8 @@ _KIND_CUE = re.compile(r"\s+(province|governorate|state|county|region|district|p
 _LOWER_TITLE = re.compile(r"\b(\w+)\.?\s+$")
 _THING_AFTER = re.compile(r"[ \t]+(?:ha?emorrhagic[ \t]+)?(?:virus|viruses|ebolavirus|fever|flu|"
                           r"influenza|disease|"
-                          r"syndrome|strain|vaccine|bacteria|bacterium)\b", re.I)
+                          r"syndrome|strain|vaccine|bacteria|bacterium|"
+                          r"crude)\b", re.I)  # (crude: "Brent crude", the oil benchmark)
 _CONTRACTION = re.compile(r"['’](?:ve|m|ll|d|re|t)$", re.I)
 _CAP_NEXT = re.compile(rf"[ \t]+[{_UP}]")
 # where the text itself places a name: "Tripoli in northern Lebanon", "Kherson, in the south
@@ -138,6 +139,7 @@ _UNIT_WORDS = frozenset("Liwa Liwaa Katiba Kataib Kata'ib Faylaq Jaish Jaysh Jab
 # named in full after these words ("Hurricane Ian", "Typhoon Haiyan", "Operation Euphrates
 # Shield"), a storm or an operation is the thing, not a place ("Ian" also folds like Ya'an)
 _NAMED_THING_WORDS = frozenset("Hurricane Typhoon Cyclone Storm Operation".split())
+_STORM_WORDS = frozenset("Hurricane Typhoon Cyclone Storm".split())
 _UNIT_BEFORE = re.compile(
     rf"\b(?:{'|'.join(sorted(_UNIT_WORDS | _NAMED_THING_WORDS))})[ \t]+$")
 _UNIT_NAME_NEXT = re.compile(rf"[ \t]+{_ART}")
@@ -1092,8 +1094,10 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
         if _VESSEL_BEFORE.search(text, max(0, sp.start - 12), sp.start) \
                 and not _is_country(cands):
             return False
-        if _UNIT_BEFORE.search(text, max(0, sp.start - 14), sp.start) \
+        if (u := _UNIT_BEFORE.search(text, max(0, sp.start - 14), sp.start)) \
                 or _CLUB_BEFORE.search(text, max(0, sp.start - 12), sp.start):
+            if u and sp.ntok == 1 and u.group().split()[0] in _STORM_WORDS:
+                persons.add(s)  # "Hurricane Helena ... Helena weakened": the storm again
             return False
     if s in _UNIT_WORDS and (_CAP_NEXT.match(after) or _UNIT_NAME_NEXT.match(after)):
         return False  # "Liwa" of "Liwa al-Quds" is not the oasis

@@ -53,3 +53,15 @@ def test_a_repeated_name_is_placed_by_its_own_sentence():
         "Libya's Tripoli was quiet. Lebanon's Tripoli saw clashes. Tripoli in Libya voted.")
         if m.text == "Tripoli"]
     assert got == [("Tripoli", "LY"), ("Tripoli", "LB"), ("Tripoli", "LY")]
+
+
+def test_a_storm_named_again_without_its_title_is_still_the_storm():
+    text = ("Hurricane Helena made landfall near Houma. Helena was expected to weaken as it "
+            "moved north toward Jackson.")
+    assert [m.text for m in geo.geoparse(text)] == ["Houma", "Jackson"]
+    assert placed("He moved to Helena, Montana.")["Helena"] == ("US", "city")
+
+
+def test_an_oil_benchmark_is_no_place():
+    assert "Brent" not in placed("Brent crude slipped almost 2 percent in London.")
+    assert placed("Protesters marched in Brent, north-west London.")["Brent"][0] == "GB"
