@@ -1,5 +1,6 @@
 """Camps and crossings named with a lower-case tail: "Roj camp", "the Kalma IDP camp", "the
-Nasib border crossing", "the Vasylivka checkpoint".
+Nasib border crossing", "the Vasylivka checkpoint" — and camps known by their number ("Camp
+15", where a user's camp list names it).
 
 The recogniser reads runs of capitalised words, so a lower-case "camp" or "crossing" after a
 name is not part of what it looks up: a camp or crossing known only by its full name ("Roj
@@ -93,6 +94,8 @@ def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
         The spans in text order, not overlapping: each phrase found replaces the spans it
         overlaps (its head, when the head was read as a town).
     """
+    if "Camp " in text:
+        spans = _numbered_camps(text, spans, index)
     if "camp" not in text and "crossing" not in text and "checkpoint" not in text:
         return spans
     # (start, end, phrases to try, noun, place in its list: 0 for the name before the tail,
@@ -147,6 +150,26 @@ def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
         else:
             new.append(hit)
     new.reverse()
+    return merge(spans, new) if new else spans
+
+
+# a camp known by its number ("Camp 15", "Camp 1E", "Camp 4 Extension": the camps of Cox's
+# Bazar); a place only where the gazetteer — in practice a user's camp list — has that name
+_NUMBERED = re.compile(r"(?<![\w'’-])Camp[ \t]+\d{1,3}[A-Za-z]?\b(?:[ \t]+Extension\b)?")
+
+
+def _numbered_camps(text: str, spans: list[Span], index: Index) -> list[Span]:
+    """The spans, with each numbered camp the gazetteer knows as a site added (replacing
+    what it overlaps)."""
+    found = [(m.start(), m.end(), fold(m.group())) for m in _NUMBERED.finditer(text)]
+    if not found:
+        return spans
+    hits = index.find({k for _s, _e, k in found})
+    new = []
+    for start, end, key in found:
+        cands = tuple((r, h) for r, h in hits.get(key, ()) if r.kind == "site")
+        if cands:
+            new.append(_span(text, start, end, key, cands))
     return merge(spans, new) if new else spans
 
 

@@ -384,3 +384,18 @@ def test_a_gazetteer_added_under_older_spelling_rules_is_rekeyed_once(tmp_path, 
     get_index()._user_sig = None  # (an open index looks at the registry again)
     got = found("Shelling hit Beit Zanbaqiya near Aleppo, Syria.")
     assert got["Beit Zanbaqiya"].source.startswith("user:old-rules:")
+
+
+def test_a_camp_known_by_its_number_is_found_from_the_users_camp_list(tmp_path):
+    text = "Fire destroyed 400 shelters in Camp 15 and Camp 4 Extension on Sunday."
+    assert {m.text for m in geoparse(text)} == set()  # no shipped record is a numbered camp
+    f = write(tmp_path / "camps.csv",
+              "name,lat,lon,kind,country\n"
+              "Camp 15,21.17,92.14,camp,BD\n"
+              "Camp 4 Extension,21.21,92.15,camp,BD\n")
+    add_gazetteer(f, name="iscg")
+    got = {m.text: (m.kind, m.source) for m in geoparse(text)}
+    assert got == {"Camp 15": ("site", "user:iscg:2"),
+                   "Camp 4 Extension": ("site", "user:iscg:3")}
+    # a number the list does not hold is no place, nor "Camp" alone
+    assert {m.text for m in geoparse("Camp 16 and the Camp were quiet.")} == set()
