@@ -7,21 +7,24 @@ Score of a candidate (higher wins; see ``geo/README.md``):
   of its GeoNames towns'); a Syrian admin unit of the place table 4.5–6, a neighbourhood, road,
   crossing or site 4 (+ ``0.3 × log10(population + 1)``); a city or US county
   ``1.4 × log10(population + 1)``
-  (Aleppo 8.9, a town of 5,000 5.2), +1.5 for a national capital;
+  (Aleppo 8.9, a town of 5,000 5.2; a GeoNames town with no population counts as 2,000), +1.5
+  for a national capital; a division of ``data/geo/regions.csv`` 6 (it is named like its
+  seat: "Jenin" is the town);
 - name quality: +1 for the record's own name or a listed abbreviation, −1 for a derived form
   (article dropped), +1 when the surface equals the record's name ignoring case and accents;
 - context: the text's countries (named, or via demonyms) weighted by their share of the text's
   country mentions (``0.5 + 2 × share``); a town in one of the text's first-level divisions
   (+2.5); a division named with other divisions of its country (+2, "Alabama, Georgia and
-  Florida"); a division that holds a confidently placed town the text names (+2.5,
-  "Georgia" beside Atlanta; not for a division named like a town of its own); an admin cue
-  right after the name ("Paris, Texas": +8 for a division, +5 for a
-  country) and, the other way round, +4 for the division or country that holds the name
-  before the comma ("Albany, New York" is the state); a kind cue ("Aleppo province":
-  divisions +3, cities −2); nearness to the text's other confidently placed names (+1.5
-  within about 1°–2°, +0.7 within about 5°–10°: grid cells, so the cost stays flat on long
-  texts); curated places when the text is about their country (+4: Aleppo's
-  neighbourhoods win in a report about Aleppo);
+  Florida"); a division that holds a confidently placed town the text names (+2.5, "Georgia"
+  beside Atlanta; not for a division named like a town of its own); an admin cue right after
+  the name ("Paris, Texas": +8 for a division, +5 for a country) and, the other way round, +4
+  for the division or country that holds the name before the comma ("Albany, New York" is the
+  state); a locator ("Tripoli in northern Lebanon", "Lebanon's Tripoli", "the Lebanese city of
+  Tripoli": +8 for the country's candidates); the name and its kind word as the record's own
+  name form ("Gaza governorate": +3); a kind cue ("Aleppo province": divisions +3, cities −2);
+  nearness to the text's other confidently placed names (+1.5 within about 1°–2°, +0.7 within
+  about 5°–10°: grid cells, so the cost stays flat on long texts); curated places when the text
+  is about their country (+4: Aleppo's neighbourhoods win in a report about Aleppo);
 - a division that shares its name with a city of 10,000+ within 100 km yields to it (−3):
   "Aleppo" is the city unless a kind cue says "province".
 
