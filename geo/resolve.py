@@ -161,7 +161,7 @@ class Context:
                         self.admin1_cc[r.country] += n
                         self.own_admin1[i] = r.country
             elif r.country and share > 0.6:
-                cc[r.country] += 0.25 * n
+                cc[r.country] += 0.5 * n
                 if r.admin1 and r.kind in _TOWN_KINDS:
                     self.town_admin1.setdefault(r.admin1, set()).add(i)
             if share > 0.8 and r.kind not in ("country", "region"):
