@@ -408,7 +408,7 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
         if kind == 1:
             spans.extend(_match_arabic(text, toks, fks, lim, alone, cut, found, best_memo[1],
                                        tok_memo[1], words.ar_cues or {}, keys_of,
-                                       words.ar_common, words.ar_unsplit))
+                                       words.ar_common, words.ar_unsplit, words.ar_nisba))
             continue
         before = len(person_spans)
         _people(text, toks, words, found, persons, person_spans, keys_of)
@@ -778,7 +778,8 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
                   tok_memo: dict[str, tuple | None],
                   cues: dict[str, str], keys_of: dict[str, str],
                   common: frozenset[str] = frozenset(),
-                  unsplit: frozenset[str] = frozenset()) -> list[Span]:
+                  unsplit: frozenset[str] = frozenset(),
+                  nisba: dict[str, str] | None = None) -> list[Span]:
     """The names of an Arabic-script run, longest first, left to right. A place-type noun
     (``cues``: مدينة، حي، محافظة…) is never a name by itself; before a name it sets the
     name's kind cue. A frequent word that is also some place's name (``common``: كيف، سنة،
@@ -814,6 +815,9 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
             kind = cues.get(fks[i - 1] or "")
             if kind in _AR_CUE_WORD:
                 sp.kind_cue = _AR_CUE_WORD[kind]
+        if nisba and i + dj + 1 < n:
+            # "طرابلس اللبنانية": the adjective of nationality after the name places it
+            sp.place_cc = nisba.get(fks[i + dj + 1] or "")
         out.append(sp)
         i += dj + 1  # the first token after the span
     return out

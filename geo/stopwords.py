@@ -46,6 +46,8 @@ class WordLists:
     ar_common: frozenset[str] = frozenset()
     #: folded frequent Arabic words that begin with و ب ل ف and are never proclitic + name
     ar_unsplit: frozenset[str] = frozenset()
+    #: folded Arabic adjective of nationality with its article ("اللبنانية") -> country code
+    ar_nisba: dict[str, str] | None = None
 
 
 _AR_PROCLITICS = ("", "ال", "و", "ب", "ل", "ف", "وال", "بال", "فال", "كال")
@@ -75,6 +77,20 @@ def _arabic_common(name: str) -> frozenset[str]:
     return frozenset(fold(w) for w in _read(name))
 
 
+def _arabic_nisba() -> dict[str, str]:
+    """The folded definite forms of ``arabic-demonyms.txt`` ("اللبناني", "اللبنانية") -> code."""
+    from geo.normalize import fold
+
+    out: dict[str, str] = {}
+    for line in (WORDS_DIR / "arabic-demonyms.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        stem, _, cc = line.partition("\t")
+        for form in ("ال" + stem.strip(), "ال" + stem.strip() + "ة"):
+            out[fold(form)] = cc.strip()
+    return out
+
+
 @lru_cache(maxsize=1)
 def word_lists() -> WordLists:
     """Load every list (cached)."""
@@ -102,4 +118,5 @@ def word_lists() -> WordLists:
         teams=_read("team-names.txt"),
         ar_common=_arabic_common("arabic-common.txt"),
         ar_unsplit=_arabic_common("arabic-unsplit.txt"),
+        ar_nisba=_arabic_nisba(),
     )

@@ -124,3 +124,12 @@ def test_a_name_with_two_proclitics(text, surface, name):
     got = geo.geoparse(text)
     assert [(m.text, m.name) for m in got] == [(surface, name)]
     assert text[got[0].start:got[0].end] == surface
+
+
+@pytest.mark.parametrize("text, cc", [
+    ("اندلعت اشتباكات في مدينة طرابلس اللبنانية أمس.", "LB"),  # Lebanese Tripoli
+    ("اندلعت اشتباكات في طرابلس الليبية أمس.", "LY"),
+    ("اندلعت اشتباكات في طرابلس أمس.", "LY"),  # no adjective: the capital
+])
+def test_an_adjective_of_nationality_after_the_name_places_it(text, cc):
+    assert [(m.name, m.country) for m in geo.geoparse(text)] == [("Tripoli", cc)]
