@@ -94,9 +94,10 @@ def test_geonames_dump_kinds_and_skipped_classes(tmp_path):
               + geonames_line(9000003, "Hay Bustan Zanbaq", 36.2, 37.15, "P", "PPLX")
               + geonames_line(9000004, "Bab Zanbaq Border Post", 36.6, 36.9, "S", "PSTB")
               + geonames_line(9000005, "Nahr Zanbaq", 36.5, 37.3, "H", "STM")
-              + geonames_line(9000006, "Mintaqat Zanbaq", 36.3, 37.1, "A", "ADM2"))
+              + geonames_line(9000006, "Mintaqat Zanbaq", 36.3, 37.1, "A", "ADM2")
+              + geonames_line(9000007, "Ayn Zanbaq", 36.5, 37.2, "H", "SPNG"))  # a spring
     info = add_gazetteer(f, name="sy")
-    assert (info.format, info.places, info.skipped) == ("geonames", 5, 1)
+    assert (info.format, info.places, info.skipped) == ("geonames", 6, 1)
     ms = found(f"People fled {VILLAGE} for Tal Nasrin Refugee Camp and Hay Bustan Zanbaq, "
                "then crossed at Bab Zanbaq Border Post from Mintaqat Zanbaq; Nahr Zanbaq rose.")
     assert {k: (m.kind, m.source) for k, m in ms.items() if "Zan" in k or "Nasrin" in k} == {
@@ -105,6 +106,7 @@ def test_geonames_dump_kinds_and_skipped_classes(tmp_path):
         "Hay Bustan Zanbaq": ("neighbourhood", "user:sy:9000003"),
         "Bab Zanbaq Border Post": ("crossing", "user:sy:9000004"),
         "Mintaqat Zanbaq": ("admin2", "user:sy:9000006"),
+        "Nahr Zanbaq": ("region", "user:sy:9000005"),  # a river
     }
 
 
@@ -114,7 +116,9 @@ def test_geonames_dump_kinds_and_skipped_classes(tmp_path):
     ("P", "PPLX", "Cité Soleil", "neighbourhood"), ("S", "PSTB", "Kerem Shalom", "crossing"),
     ("S", "BDG", "Allenby Bridge", "crossing"), ("A", "ADM1", "Idlib", "admin1"),
     ("A", "ADM2", "Jebel Saman", "admin2"), ("A", "ADM3", "Tall Rifaat", "admin3"),
-    ("A", "PCLI", "Syria", None), ("H", "STM", "Nahr Quwayq", None),
+    ("A", "PCLI", "Syria", None), ("H", "STM", "Nahr Quwayq", "region"),
+    ("H", "WAD", "Wadi Gaza", "region"), ("H", "LK", "Lake Azuei", "region"),
+    ("H", "SPNG", "Ayn al Arab", None), ("H", "WLL", "Bir Ali", None),
     ("L", "RGN", "Jazira", "region"), ("R", "RD", "Castello Road", "road"),
 ])
 def test_geonames_feature_codes_map_to_kinds(fclass, fcode, name, kind):

@@ -5,9 +5,10 @@ feature class, feature code, country code, cc2, admin1–admin4 codes, populatio
 dem, timezone, modification date. Country extracts (``SY.txt``) and their zips (``SY.zip``,
 which also hold a ``readme.txt``) read the same.
 
-Feature codes map to kinds (:func:`kind_of`; the table is in ``geo/README.md``). Places of
-classes H (water), U (undersea) and V (vegetation), and countries (``PCL*``, which the shipped
-index has), are skipped.
+Feature codes map to kinds (:func:`kind_of`; the table is in ``geo/README.md``). Of class H
+(water) only rivers, wadis, lakes, reservoirs, seas, gulfs, bays, straits and canals are kept
+(as regions); the rest of it, classes U (undersea) and V (vegetation), and countries
+(``PCL*``, which the shipped index has) are skipped.
 """
 
 from __future__ import annotations
@@ -43,6 +44,14 @@ CODE_KINDS = {
     "PSTB": "crossing", "PSTC": "crossing", "PSTP": "crossing", "BDG": "crossing",
     "BDGQ": "crossing", "CSTM": "crossing", "FY": "crossing",
     "RGN": "region", "RGNE": "region", "RGNH": "region", "RGNL": "region",
+    # water that reports name: rivers and wadis, lakes and reservoirs, seas, gulfs, straits
+    # (springs, wells, ponds and the rest of class H are not kept: thousands a country, and
+    # seldom named in a report)
+    "STM": "region", "STMI": "region", "STMS": "region", "STMX": "region", "WAD": "region",
+    "WADS": "region", "WADX": "region", "LK": "region", "LKS": "region", "LKI": "region",
+    "LKN": "region", "LKO": "region", "LKSI": "region", "RSV": "region", "LGN": "region",
+    "SEA": "region", "GULF": "region", "BAY": "region", "STRT": "region", "CHN": "region",
+    "CNL": "region",
 }
 _CLASS_KINDS = {"P": "city", "A": "admin3", "R": "road", "S": "site", "T": "site", "L": "site"}
 
@@ -59,6 +68,8 @@ def kind_of(fclass: str, fcode: str, name: str) -> str | None:
     A name that says it is a camp ("Zamzam Camp", "Mukhayyam al-Yarmouk", "مخيم …") makes a
     site whatever its code (GeoNames files many camps as populated places).
     """
+    if fclass == "H" and fcode in CODE_KINDS:
+        return CODE_KINDS[fcode]
     if fclass in _SKIP_CLASSES or fcode.startswith("PCL"):
         return None
     if fclass in "PSL" and _CAMP.search(name):
