@@ -409,6 +409,8 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
             spans.extend(_match_arabic(text, toks, fks, lim, alone, cut, found, best_memo[1],
                                        tok_memo[1], words.ar_cues or {}, keys_of,
                                        words.ar_common, words.ar_unsplit, words.ar_nisba))
+            if words.ar_nisba:  # Arabic demonyms ("السوريون", "اللبنانية") are context too
+                demonym_ccs.update(cc for k in fks if (cc := words.ar_nisba.get(k or "")))
             continue
         before = len(person_spans)
         _people(text, toks, words, found, persons, person_spans, keys_of)
@@ -815,9 +817,9 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
             kind = cues.get(fks[i - 1] or "")
             if kind in _AR_CUE_WORD:
                 sp.kind_cue = _AR_CUE_WORD[kind]
-        if nisba and i + dj + 1 < n:
+        if nisba and i + dj + 1 < n and (nxt := fks[i + dj + 1] or "").startswith("ال"):
             # "طرابلس اللبنانية": the adjective of nationality after the name places it
-            sp.place_cc = nisba.get(fks[i + dj + 1] or "")
+            sp.place_cc = nisba.get(nxt)
         out.append(sp)
         i += dj + 1  # the first token after the span
     return out

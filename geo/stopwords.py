@@ -46,7 +46,7 @@ class WordLists:
     ar_common: frozenset[str] = frozenset()
     #: folded frequent Arabic words that begin with و ب ل ف and are never proclitic + name
     ar_unsplit: frozenset[str] = frozenset()
-    #: folded Arabic adjective of nationality with its article ("اللبنانية") -> country code
+    #: folded Arabic adjective of nationality ("اللبنانية", "سوريون") -> country code
     ar_nisba: dict[str, str] | None = None
 
 
@@ -78,7 +78,8 @@ def _arabic_common(name: str) -> frozenset[str]:
 
 
 def _arabic_nisba() -> dict[str, str]:
-    """The folded definite forms of ``arabic-demonyms.txt`` ("اللبناني", "اللبنانية") -> code."""
+    """The folded forms of ``arabic-demonyms.txt`` — masculine, feminine, plural, with and
+    without the article ("لبناني", "اللبنانية", "اللبنانيون") — -> country code."""
     from geo.normalize import fold
 
     out: dict[str, str] = {}
@@ -86,7 +87,9 @@ def _arabic_nisba() -> dict[str, str]:
         if not line.strip() or line.startswith("#"):
             continue
         stem, _, cc = line.partition("\t")
-        for form in ("ال" + stem.strip(), "ال" + stem.strip() + "ة"):
+        stem = stem.strip()
+        for form in (stem, stem + "ة", stem + "ون", stem + "ين"):  # (…ي+ة، …ي+ون، …ي+ين)
+            out[fold("ال" + form)] = cc.strip()
             out[fold(form)] = cc.strip()
     return out
 

@@ -133,3 +133,15 @@ def test_a_name_with_two_proclitics(text, surface, name):
 ])
 def test_an_adjective_of_nationality_after_the_name_places_it(text, cc):
     assert [(m.name, m.country) for m in geo.geoparse(text)] == [("Tripoli", cc)]
+
+
+@pytest.mark.parametrize("text, ccs", [
+    ("أعلن الصليب الأحمر اللبناني وصول مئات العائلات.", {"LB"}),
+    ("عاد آلاف السوريين إلى قراهم، وقال مسؤولون أردنيون إن المعبر مفتوح.", {"SY", "JO"}),
+    ("وصلت القافلة أمس.", set()),
+])
+def test_arabic_demonyms_are_context_for_the_whole_text(text, ccs):
+    from geo.gazetteer import get_index
+    from geo.recognize import recognise
+
+    assert recognise(text, get_index(), word_lists())[1] == ccs
