@@ -91,6 +91,13 @@ _THING_AFTER = re.compile(r"[ \t]+(?:ha?emorrhagic[ \t]+)?(?:virus|viruses|ebola
                           r"influenza|disease|"
                           r"syndrome|strain|vaccine|bacteria|bacterium|"
                           r"crude)\b", re.I)  # (crude: "Brent crude", the oil benchmark)
+# a people or armed group named like a place ("Borana herders", "Fano militias"): the group
+_GROUP_AFTER = re.compile(r"[ \t]+(?:pastoralists|herders|herdsmen|tribesmen|clans?|tribes?|"
+                          r"militias?|militiamen)\b")
+# a given name like a place before a surname, then an apposition or a speech verb: "Aden Abdi,
+# who chairs", "Asmara Gebremedhin, a teacher", "Sanaa Mohammed said": a person
+_PERSON_AFTER = re.compile(rf"[ \t][{_UP}][a-z'’-]+(?:,[ \t]+(?:a|an|who|whose)[ \t]|"
+                           r"[ \t]+(?:said|says|told|added|explained)\b)")
 _CONTRACTION = re.compile(r"['’](?:ve|m|ll|d|re|t)$", re.I)
 _CAP_NEXT = re.compile(rf"[ \t]+[{_UP}]")
 # where the text itself places a name: "Tripoli in northern Lebanon", "Kherson, in the south
@@ -922,6 +929,9 @@ def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[s
         # "Geneva-based" (a word in lower case is no part of a name)
         is_given = (w in words.given and i + 1 < n and toks[i + 1][2] not in _CONNS
                     and not toks[i + 1][2][0].islower()
+                    # (a weekday is no surname: "flew to Paris Tuesday"; "May" may be:
+                    # "Theresa May")
+                    and toks[i + 1][2] not in words.weekdays
                     and not (text[toks[i][1]:toks[i + 1][0]] == "-"
                              and _is_country(found.get(keys_of[toks[i + 1][2]], ()))))
         if not (after_title or is_given):
@@ -1116,6 +1126,12 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
         return False  # "Green Bay Packers", "Chennai Super Kings": the team
     if _THING_AFTER.match(after) and not any(r.kind == "country" for r, _ in cands):
         return False  # "Reston virus", "West Nile fever": a thing named after a place
+    if _GROUP_AFTER.match(after) and not _is_strong(cands) and not big:
+        return False  # "Borana herders" (not "Darfur militias": the region's)
+    if sp.loose and sp.ntok == 1 and _PERSON_AFTER.match(after) and not _is_country(cands):
+        if not sp.initial:
+            persons.add(s)
+        return False  # "Aden Abdi, who chairs the committee": a person, though Aden is big
     if sp.in_org and not big and (pop < 10_000 or all(h == 1 for _, h in cands)):
         return False
     if sp.loose and not any((r.kind in _STRONG_KINDS or r.pop >= 100_000) and h in (0, 3)

@@ -114,6 +114,9 @@ def _keys(name: str, derived_ok: bool) -> Iterator[tuple[str, int]]:
                 yield "al " + bare, 0
         if bare:
             yield bare, 2
+        elif key.isascii() and len(key) >= 4 and not key.startswith(("al ", *_SUN_ARTICLES)):
+            # and the other way round: GeoNames' "Dhale" is written "Al-Dhale" as often
+            yield "al " + key, 2
         head, _, rest = key.partition(" ")
         if rest and " " not in rest:
             if head in _GLUED_HEADS and len(rest) >= 3:
@@ -282,7 +285,7 @@ def _add_project(w: _Writer, places: dict) -> None:
         curated = 0 if pid.startswith("geonames:") else 1
         rid = w.place(pid, p.name, p.kind, p.country or "", admin1, p.lat, p.lon,
                       int(p.population or 0), p.name_ar, curated)
-        derived = p.country == "SY"
+        derived = p.country in _ARAB_COUNTRIES
         for i, nm in enumerate(p.names or (p.name,)):
             if i == 0:
                 w.name(rid, nm, 0, derived)
