@@ -83,9 +83,11 @@ _SPEECH = re.compile(r"\s+(?:said|says|told|added|stated|explained|noted|warned|
                      r"vowed|pledged|promised|accused|denied|admitted|threatened|blamed|"
                      r"praised|condemned|criticised|criticized|hailed|welcomed)\b")
 _DIVISION_CUES = frozenset({"province", "governorate", "state", "county", "region", "district",
-                            "prefecture", "oblast", "department"})
+                            "prefecture", "oblast", "department", "zone", "raion", "rayon",
+                            "woreda", "township", "hromada", "cercle", "lga"})
 _KIND_CUE = re.compile(r"\s+(province|governorate|state|county|region|district|prefecture|"
-                       r"oblast|department|city|town|village)\b", re.I)
+                       r"oblast|department|zone|raions?|rayon|woreda|township|hromada|cercle|"
+                       r"LGA|city|town|village)\b", re.I)
 _LOWER_TITLE = re.compile(r"\b(\w+)\.?\s+$")
 _THING_AFTER = re.compile(r"[ \t]+(?:ha?emorrhagic[ \t]+)?(?:virus|viruses|ebolavirus|fever|flu|"
                           r"influenza|disease|"
@@ -1149,7 +1151,7 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
         sp.qualifier = _qualifier_before(text[max(0, sp.start - 40):sp.start])
     k = _KIND_CUE.match(after)
     if k:
-        sp.kind_cue = k.group(1).lower()
+        sp.kind_cue = k.group(1).lower().rstrip("s")  # "Bakhmutskyi and X raions"
     sp.comma_next = after.startswith(", ")
     sp.cue_end = not _CAP_NEXT.match(after)
     g = _IN_GAP.match(after) if after.startswith((" in", ", in", "\tin")) else None

@@ -49,7 +49,10 @@ _KIND_PRIOR = {"country": 10.0, "region": 9.0, "admin1": 6.0, "admin2": 5.0, "ad
 _CURATED_PRIOR = {"admin1": 6.0, "admin2": 5.0, "admin3": 4.5, "neighbourhood": 4.0,
                   "road": 4.0, "crossing": 4.0, "site": 4.0, "city": 5.0, "region": 5.0}
 _ADMIN_CUE_KINDS = frozenset({"province", "governorate", "state", "county", "region", "district",
-                              "prefecture", "oblast", "department"})
+                              "prefecture", "oblast", "department", "zone", "raion", "rayon"})
+# (a woreda, township, hromada, cercle or LGA is named like its seat, which is the place to
+# show when no division of that name is listed: those cues favour neither)
+_TOWN_CUES = frozenset({"city", "town", "village"})
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -263,7 +266,7 @@ class Context:
         if sp.kind_cue:
             if sp.kind_cue in _ADMIN_CUE_KINDS:
                 s += 3.0 if rec.kind in ("admin1", "admin2", "admin3") else -2.0
-            elif rec.kind == "city":
+            elif rec.kind == "city" and sp.kind_cue in _TOWN_CUES:
                 s += 1.0
         if self.own and rec.kind not in ("country", "region"):
             if self._count(self.near, rec.lat, rec.lon, 1.0, idx):

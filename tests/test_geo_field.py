@@ -129,3 +129,22 @@ def test_people_and_groups_named_like_places_are_no_places(text, word):
 ])
 def test_places_next_to_those_cues_stay_places(text, name, cc):
     assert found(text)[name][0] == cc
+
+
+@pytest.mark.parametrize("text, name, cc, kind", [
+    # a zone or raion after the name is a kind cue as a province is: the division, not a
+    # namesake town abroad ("Guji" is also a Chinese village)
+    ("Clashes in Guji zone displaced families towards Negele.", "Guji", "ET", "admin2"),
+    ("Evacuations in Pokrovsk raion went on.", "Pokrovsk", "UA", "admin2"),
+    # Ukrainian reports name a raion by its adjective: listed ("Pokrovskyi raion") or, for
+    # the regular forms, made from the seat's name ("Bakhmut" -> "Bakhmutskyi")
+    ("Evacuations were extended to 11 settlements in Pokrovskyi raion.", "Pokrovskyi", "UA",
+     "admin2"),
+    ("Shelling hit villages in Bakhmutskyi raion.", "Bakhmutskyi", "UA", "admin2"),
+])
+def test_zones_and_raions_named_as_reports_name_them(text, name, cc, kind):
+    assert found(text)[name] == (cc, kind)
+
+
+def test_a_town_named_like_its_raion_stays_the_town():
+    assert found("Shelling hit Pokrovsk on Monday.")["Pokrovsk"] == ("UA", "city")

@@ -306,8 +306,8 @@ def _add_project(w: _Writer, places: dict) -> None:
             w.name(rid, ar[2:] if ar.startswith("ال") and len(ar) > 4 else "ال" + ar, 1)
 
 
-_TYPE_WORD = re.compile(r"^(.+?)\s+(?:Regional State|Region|Governorate|Province|State|Oblast|"
-                        r"District|Zone|Department|Prefecture|Territory)$")
+_TYPE_WORD = re.compile(r"^(.+?)\s+(?i:Regional State|Region|Governorate|Province|State|Oblast|"
+                        r"District|Zone|Department|Prefecture|Territory|Raion|Rayon)$")
 _ENGLISH: frozenset[str] | None = None
 
 
@@ -388,6 +388,25 @@ def _add_admin2(w: _Writer) -> None:
         for v in (row.get("variants") or "").split(";"):
             if v:
                 w.name(rid, v, 1, arab)
+                # "Pokrovskyi raion" is written so: its adjective "Pokrovskyi" names it too
+                if stem := _division_stem(v):
+                    w.name(rid, stem, 1, arab)
+        if cc == "UA" and (adj := _raion_adjective(row["name"])):
+            w.name(rid, adj, 1)
+
+
+_RAION = re.compile(r"^([A-Z][a-z’'-]+[bcdfghklmnprstvz]) Raion$")
+
+
+def _raion_adjective(name: str) -> str | None:
+    """The adjective Ukrainian reports name a raion by, from its town's name ("Bakhmut Raion"
+    -> "Bakhmutskyi", "Kupiansk Raion" -> "Kupianskyi"); only the regular forms (a town name
+    ending in a vowel changes more: Synelnykove -> Synelnykivskyi)."""
+    m = _RAION.match(name)
+    if not m:
+        return None
+    town = m.group(1)
+    return town + ("yi" if town.endswith("sk") else "skyi")
 
 
 def _add_aliases(w: _Writer) -> None:
