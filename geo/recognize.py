@@ -870,9 +870,9 @@ def _best_arabic(text: str, toks: list, i: int, stop: int, fks: list[str | None]
             else:
                 cands = _lookup(found, fold(text[start:end]))
         # (no village under 1,000 people; our own table's towns have no population figure:
-        # "سرمدا", Sarmada, is one)
+        # "سرمدا", Sarmada, is one, nor have GeoNames' seats of districts: "مرجعيون")
         cands = tuple(c for c in cands if c[0].pop >= 1000 or c[0].kind != "city"
-                      or c[0].curated)
+                      or c[0].curated or not c[0].pop)
         if cands and (end - start) >= 3:
             surface = text[start:end]
             return j - i, start - toks[i][0], end - start, surface, fold(surface), cands
@@ -967,10 +967,13 @@ def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[s
         i = j + 1
     if n == 1:
         w = toks[0][2]
-        if _SPEECH.match(text, toks[0][1]):
+        if _SPEECH.match(text, toks[0][1]) and not _LOCATIVE.search(
+                text, max(0, toks[0][0] - 12), toks[0][0]):
+            # "Rashad said" is a person, though Rashad is a Sudanese town we list; "a
+            # doctor who fled to Tawila said" is the town
             cands = found.get(keys_of[w], ())
-            strong, pop = _best_strength(cands)
-            if not strong and pop < 100_000:
+            if not any((r.kind in _STRONG_KINDS or r.curated and r.kind.startswith("admin"))
+                       and h != 2 or r.pop >= 100_000 and h != 2 for r, h in cands):
                 persons.add(w)
 
 

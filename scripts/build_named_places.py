@@ -201,10 +201,11 @@ SOURCE_RECORDS: dict[str, dict] = {
     },
     "unhcr-data-portal": {
         "publisher": "UNHCR", "title": "Operational Data Portal (refugee situations)",
-        "date": "n.d. (not consulted for this build)", "url": "https://data.unhcr.org/",
+        "date": "n.d. (most rows: not consulted)", "url": "https://data.unhcr.org/",
         "licence": "UNHCR terms of use",
         "note": "Where UNHCR publishes camp lists and site maps for the Sudan, Syria and "
-                "Rohingya situations: the place to check these camp points.",
+                "Rohingya situations: the place to check these camp points. A row whose note "
+                "names a UNHCR camp profile took its point from it (December 2026).",
     },
     "iom-dtm": {
         "publisher": "IOM", "title": "Displacement Tracking Matrix",
@@ -245,9 +246,11 @@ SOURCE_RECORDS: dict[str, dict] = {
         "publisher": "Wikipedia (English)",
         "title": "The article named after each place (e.g. the Kerem Shalom crossing, "
                  "Zaatari camp, the Netzarim Corridor)",
-        "date": "n.d. (not consulted for this build)", "url": "https://en.wikipedia.org/",
+        "date": "n.d. (most rows: not consulted)", "url": "https://en.wikipedia.org/",
         "licence": "CC BY-SA 4.0",
-        "note": "Cited as where a reader can check a point, not as what it was read from.",
+        "note": "Cited as where a reader can check a point; a row whose note says 'point from "
+                "the English (or French) Wikipedia' took its coordinates from the article, "
+                "read in December 2026 (facts only).",
     },
     "aleppo-units-anchor": {
         "publisher": "Cordon (derived)",

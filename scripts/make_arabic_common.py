@@ -11,7 +11,8 @@ a word that begins with و ب ل or ف, the rest of the word, which the recognis
 the name after a proclitic: ``arabic-unsplit.txt``), minus the
 words whose usual sense in news is the place (``PLACES`` below, our own judgement: "دمشق",
 "الخرطوم", "غزة"…) and minus every name of ``data/geo/arabic-names.csv`` (countries,
-regions). The recogniser takes a listed word as a place only after a place-type noun
+regions), plus a few words past the cut by our judgement (``WORDS``: "الخيام", the tents, is
+also Khiam). The recogniser takes a listed word as a place only after a place-type noun
 ("بلدة طويلة", "مخيم كلمة").
 
 wordfreq's data is CC BY-SA 4.0 (© Robyn Speer and contributors; see the package's
@@ -48,6 +49,11 @@ PLACES = frozenset("""
 الأرجنتين بيرو كوبا أبوظبي يورك العمارة تدمر
 """.split())
 
+#: Everyday words past the frequency cut that name a place we list, added by our judgement:
+#: "الخيام" (the tents) is also Khiam in south Lebanon, and humanitarian reports speak of
+#: tents in every other line ("بلدة الخيام" is still the town).
+WORDS = frozenset("خيام الخيام".split())
+
 _AR_WORD = re.compile(r"^[\u0621-\u064a]+$")
 
 
@@ -68,7 +74,7 @@ def main() -> None:
             keys.setdefault(k, w)
     index = get_index()
     found = index.find(list(keys))
-    out = sorted(keys[k] for k in found)
+    out = sorted({keys[k] for k in found} | {w for w in WORDS if index.find([fold(w)])})
     # a frequent word that begins with a letter the matcher may take for a proclitic
     # (و ب ل ف) is that word, not the proclitic and a name: "ولاية" (state) is not "and
     # Laya", "بلاد" (land) not "in Lad", "فاطمة" (Fatima) not "so Atmeh"

@@ -148,3 +148,33 @@ def test_zones_and_raions_named_as_reports_name_them(text, name, cc, kind):
 
 def test_a_town_named_like_its_raion_stays_the_town():
     assert found("Shelling hit Pokrovsk on Monday.")["Pokrovsk"] == ("UA", "city")
+
+
+@pytest.mark.parametrize("text, name, cc, kind", [
+    # places of current operations that GeoNames' towns and divisions lack
+    ("New arrivals from El Geneina reached Krinding camp.", "Krinding camp", "SD", "site"),
+    ("Strikes hit Sheikh Radwan and Tel al-Hawa in Gaza City.", "Sheikh Radwan", "PS",
+     "neighbourhood"),
+    ("Families left Hombori for Douentza in central Mali.", "Hombori", "ML", "city"),
+])
+def test_places_of_current_operations_are_found(text, name, cc, kind):
+    assert found(text)[name] == (cc, kind)
+
+
+def test_a_listed_town_named_like_a_person_is_a_person_before_a_speech_verb():
+    assert "Rashad" not in found("Rashad said the convoy left on time.")
+    # after a preposition of place it is the town again
+    assert found("A doctor in Rashad said the hospital closed.")["Rashad"] == ("SD", "city")
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("استهدف القصف بلدات الخيام ومرجعيون قرب الحدود الجنوبية.", "الخيام", "LB"),  # plural cue
+    ("استهدف القصف مرجعيون في جنوب لبنان.", "مرجعيون", "LB"),  # a district seat, no figure
+])
+def test_arabic_towns_after_plural_cues_and_district_seats(text, name, cc):
+    assert found(text)[name][0] == cc
+
+
+def test_tents_are_no_town():
+    # "الخيام" is Khiam, and "the tents": only a place-type noun makes it the town
+    assert found("يعيش النازحون في الخيام منذ أشهر.") == {}

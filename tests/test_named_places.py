@@ -34,8 +34,18 @@ EXTENTS = {  # (lat, lon) boxes; a country of two parts has two
     "SS": ((3.4, 12.3), (23.4, 36.0)),
     "MM": ((9.5, 28.6), (92.1, 101.2)),
     "ET": ((3.4, 14.9), (33.0, 48.0)),
+    "IL": ((29.4, 33.4), (34.2, 35.9)),
+    "IQ": ((29.0, 37.4), (38.7, 48.7)),
+    "SO": ((-1.7, 12.0), (40.9, 51.5)),
+    "KE": ((-4.8, 5.1), (33.9, 42.0)),
+    "TH": ((5.6, 20.5), (97.3, 105.7)),
+    "ML": ((10.1, 25.1), (-12.3, 4.3)),
+    "CM": ((1.6, 13.1), (8.4, 16.2)),
+    "NG": ((4.2, 13.9), (2.6, 14.7)),
+    "NE": ((11.6, 23.6), (0.1, 16.0)),
 }
-ARABIC_NAMED = {"SY", "SD", "PS", "JO", "YE", "LB"}  # countries where an Arabic name is expected
+# countries where an Arabic name is expected
+ARABIC_NAMED = {"SY", "SD", "PS", "JO", "YE", "LB", "IQ"}
 
 
 def _features() -> list[dict]:
