@@ -84,10 +84,12 @@ _SPEECH = re.compile(r"\s+(?:said|says|told|added|stated|explained|noted|warned|
                      r"praised|condemned|criticised|criticized|hailed|welcomed)\b")
 _DIVISION_CUES = frozenset({"province", "governorate", "state", "county", "region", "district",
                             "prefecture", "oblast", "department", "zone", "raion", "rayon",
-                            "woreda", "township", "hromada", "cercle", "lga"})
+                            "woreda", "township", "hromada", "cercle", "lga",
+                            # (and a river: "the Juba river" is the river named so)
+                            "river"})
 _KIND_CUE = re.compile(r"\s+(province|governorate|state|county|region|district|prefecture|"
                        r"oblast|department|zone|raions?|rayon|woreda|township|hromada|cercle|"
-                       r"LGA|city|town|village)\b", re.I)
+                       r"LGA|city|town|village|river)\b", re.I)
 _LOWER_TITLE = re.compile(r"\b(\w+)\.?\s+$")
 _THING_AFTER = re.compile(r"[ \t]+(?:ha?emorrhagic[ \t]+)?(?:virus|viruses|ebolavirus|fever|flu|"
                           r"influenza|disease|"

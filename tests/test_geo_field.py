@@ -178,3 +178,24 @@ def test_arabic_towns_after_plural_cues_and_district_seats(text, name, cc):
 def test_tents_are_no_town():
     # "الخيام" is Khiam, and "the tents": only a place-type noun makes it the town
     assert found("يعيش النازحون في الخيام منذ أشهر.") == {}
+
+
+@pytest.mark.parametrize("text, name, expect", [
+    # "river" after a name picks the river named so, not the state or the capital
+    ("Flooding along the Juba river displaced families near Kismayo.", "Juba",
+     ("", "region")),
+    ("The Blue Nile river rose in Khartoum.", "Blue Nile", ("", "region")),
+    ("Fighting in Blue Nile state went on.", "Blue Nile", ("SD", "admin1")),
+    ("Juba is the capital of South Sudan.", "Juba", ("SS", "city")),
+])
+def test_a_river_cue_picks_the_river(text, name, expect):
+    assert found(text)[name] == expect
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    # the far side of Ukraine's border crossings, and Sahel towns of few people
+    ("Refugees crossed into Romania at Siret.", "Siret", "RO"),
+    ("In Ber, north of Timbuktu, traders fled.", "Ber", "ML"),
+])
+def test_towns_kept_beside_listed_crossings_and_camps(text, name, cc):
+    assert found(text)[name] == (cc, "city")

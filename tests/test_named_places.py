@@ -43,6 +43,12 @@ EXTENTS = {  # (lat, lon) boxes; a country of two parts has two
     "CM": ((1.6, 13.1), (8.4, 16.2)),
     "NG": ((4.2, 13.9), (2.6, 14.7)),
     "NE": ((11.6, 23.6), (0.1, 16.0)),
+    # Ukraine's neighbours, for the far side of its border crossings and refugee hubs
+    "PL": ((49.0, 54.9), (14.1, 24.2)),
+    "SK": ((47.7, 49.7), (16.8, 22.6)),
+    "HU": ((45.7, 48.6), (16.1, 22.9)),
+    "RO": ((43.6, 48.3), (20.2, 29.8)),
+    "MD": ((45.4, 48.5), (26.6, 30.2)),
 }
 # countries where an Arabic name is expected
 ARABIC_NAMED = {"SY", "SD", "PS", "JO", "YE", "LB", "IQ"}
