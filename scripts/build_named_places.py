@@ -199,6 +199,14 @@ SOURCE_RECORDS: dict[str, dict] = {
                 "where each place lies relative to GeoNames towns (named in each note). Check "
                 "a point against the operation's own data before relying on it.",
     },
+    "mimu-place-codes": {
+        "publisher": "Myanmar Information Management Unit (MIMU)",
+        "title": "Myanmar Place Codes (P-codes): towns, release 9.7",
+        "date": "n.d. (release 9.7; read from a public mirror of the list in December 2026)",
+        "url": "https://themimu.info/place-codes",
+        "licence": "MIMU terms of use (free to use with attribution)",
+        "note": "The points of the Myanmar town rows whose note names the MIMU list.",
+    },
     "unhcr-data-portal": {
         "publisher": "UNHCR", "title": "Operational Data Portal (refugee situations)",
         "date": "n.d. (most rows: not consulted)", "url": "https://data.unhcr.org/",

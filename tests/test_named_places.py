@@ -49,6 +49,7 @@ EXTENTS = {  # (lat, lon) boxes; a country of two parts has two
     "HU": ((45.7, 48.6), (16.1, 22.9)),
     "RO": ((43.6, 48.3), (20.2, 29.8)),
     "MD": ((45.4, 48.5), (26.6, 30.2)),
+    "IN": ((21.9, 29.5), (88.0, 97.5)),  # its north-east only: Manipur and Mizoram
 }
 # countries where an Arabic name is expected
 ARABIC_NAMED = {"SY", "SD", "PS", "JO", "YE", "LB", "IQ"}
