@@ -315,7 +315,7 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
     # context-free part of each candidate's score, once per distinct name; the weakest
     # candidates of very common names ("Paris": 50 records) are dropped before the context
     # (worked out when a span is scored, not for the repeats the memo below answers)
-    static_of: dict[tuple, list[tuple[float, Record, int]]] = {}
+    static_of: dict[tuple, tuple[list[tuple[float, Record, int]], Record | None]] = {}
     n = len(places)
     # A repeated name gets the same answer: long texts stay linear. Each span takes the
     # answer of the first span of the same name (surface, key, kind cue, tokens), in both
@@ -353,14 +353,16 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
             nxt = places[i + 1] if i + 1 < n else None
             prv = places[i - 1] if i else None
             skey = (sp.surface, sp.key, sp.kind_cue)
-            row = static_of.get(skey)
-            if row is None:
-                row = static_of[skey] = _static(sp)
+            hit = static_of.get(skey)
+            if hit is None:
+                row = _static(sp)
+                # (the most populous candidate: the namesake that weakens the others' cues)
+                hit = static_of[skey] = (row, max(row, key=_pop_of)[1] if row else None)
+            row, big = hit
             if len(row) == 1:  # one candidate: it is the pick, with no rival, whatever the
                 _s, best, how = row[0]  # context adds to its score
                 answers[i] = None if _weak(sp, best, how, ctx) else (best, 1.0)
                 continue
-            big = max(row, key=lambda t: t[1].pop)[1]
             scored = [(s + ctx.score(rec, sp, nxt, i, big.pop, prv, big), rec, how)
                       for s, rec, how in row]
             scored.sort(key=lambda t: -t[0])
@@ -384,6 +386,10 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
                         if a is not None])
     return [(sp, a[0], a[1]) for sp, j in zip(places, src, strict=True)
             if (a := answers[j]) is not None]
+
+
+def _pop_of(t: tuple[float, Record, int]) -> int:
+    return t[1].pop
 
 
 def _static(sp: Span) -> list[tuple[float, Record, int]]:

@@ -11,8 +11,9 @@ a word that begins with و ب ل or ف, the rest of the word, which the recognis
 the name after a proclitic: ``arabic-unsplit.txt``), minus the
 words whose usual sense in news is the place (``PLACES`` below, our own judgement: "دمشق",
 "الخرطوم", "غزة"…) and minus every name of ``data/geo/arabic-names.csv`` (countries,
-regions), plus a few words past the cut by our judgement (``WORDS``: "الخيام", the tents, is
-also Khiam). The recogniser takes a listed word as a place only after a place-type noun
+regions), plus a few words by our judgement: past the cut (``WORDS``: "الخيام", the tents,
+is also Khiam) or folding like a listed name (``NOT_NAMES``: "شأن", a matter, folds like
+"شان", Shan State). The recogniser takes a listed word as a place only after a place-type noun
 ("بلدة طويلة", "مخيم كلمة").
 
 wordfreq's data is CC BY-SA 4.0 (© Robyn Speer and contributors; see the package's
@@ -53,8 +54,14 @@ PLACES = frozenset("""
 #: "الخيام" (the tents) is also Khiam in south Lebanon, and humanitarian reports speak of
 #: tents in every other line ("بلدة الخيام" is still the town).
 WORDS = frozenset("خيام الخيام".split())
+#: Frequent words that fold like a name of ``arabic-names.csv`` but are another word, by our
+#: judgement: "شأن" (a matter; "بشأن", about) folds like "شان", Shan State, which reports
+#: name after its cue ("ولاية شان"); "هند" is the given name Hind, India being "الهند".
+NOT_NAMES = frozenset("شأن هند".split())
+UNSPLIT_WORDS = frozenset("بشأن".split())
 
 _AR_WORD = re.compile(r"^[\u0621-\u064a]+$")
+_MARKS = re.compile(r"[\u064b-\u0652]")
 
 
 def main() -> None:
@@ -66,7 +73,8 @@ def main() -> None:
     with NAMES.open(encoding="utf-8") as fh:
         named = {fold(r["name_ar"]) for r in csv.DictReader(fh)}
     keep = {fold(w) for w in PLACES} | named
-    words = [w for w in top_n_list("ar", TOP) if _AR_WORD.match(w)]
+    # (a vowel mark or tanween is no reason to skip a word: "دولاً", countries)
+    words = [m for w in top_n_list("ar", TOP) if _AR_WORD.match(m := _MARKS.sub("", w))]
     keys = {}
     for w in words:
         k = fold(w)
@@ -74,7 +82,8 @@ def main() -> None:
             keys.setdefault(k, w)
     index = get_index()
     found = index.find(list(keys))
-    out = sorted({keys[k] for k in found} | {w for w in WORDS if index.find([fold(w)])})
+    out = sorted({keys[k] for k in found}
+                 | {w for w in WORDS | NOT_NAMES if index.find([fold(w)])})
     # a frequent word that begins with a letter the matcher may take for a proclitic
     # (و ب ل ف) is that word, not the proclitic and a name: "ولاية" (state) is not "and
     # Laya", "بلاد" (land) not "in Lad", "فاطمة" (Fatima) not "so Atmeh"
@@ -84,7 +93,8 @@ def main() -> None:
         if len(w) > 3 and w[0] in "وبلف" and k and k not in keep and fold(w) not in keep:
             rests.setdefault(k, w)
     found = index.find(list(rests))
-    unsplit = sorted({rests[k] for k in found})
+    unsplit = sorted({rests[k] for k in found}
+                     | {w for w in UNSPLIT_WORDS if index.find([fold(w[1:])])})
     header = ("# Frequent Arabic words that are also an Arabic name of some place (GeoNames),\n"
               "# meaning the word far more often: made by scripts/make_arabic_common.py from\n"
               "# wordfreq's Arabic list (CC BY-SA 4.0). One word a line.\n")

@@ -199,3 +199,20 @@ def test_a_river_cue_picks_the_river(text, name, expect):
 ])
 def test_towns_kept_beside_listed_crossings_and_camps(text, name, cc):
     assert found(text)[name] == (cc, "city")
+
+
+@pytest.mark.parametrize("text", [
+    "بحث الوزير بشأن الأزمة الإنسانية.",  # "about": not Shan State after "ب"
+    "هذا شأن داخلي.",  # "a matter"
+    "قالت هند إن المساعدات تأخرت.",  # Hind, a woman's name; India is "الهند"
+])
+def test_arabic_words_that_fold_like_a_listed_name_are_words(text):
+    assert found(text) == {}
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("اشتد القتال في ولاية شان شمال ميانمار.", "شان", "MM"),  # after its cue it is the state
+    ("وصلت المساعدات إلى الهند.", "الهند", "IN"),
+])
+def test_those_names_after_a_cue_or_with_the_article_are_places(text, name, cc):
+    assert found(text)[name][0] == cc
