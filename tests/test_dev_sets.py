@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
-SETS = ("news", "arabic", "sitrep", "wire", "local", "arabic2", "field", "web", "field2")
+SETS = ("news", "arabic", "sitrep", "wire", "local", "arabic2", "field", "web", "field2", "arabic3")
 NEW_SETS = ("arabic", "sitrep", "wire")
 ARABIC_CUES = ("حي", "مدينة", "بلدة", "قرية", "ريف", "مخيم", "معبر", "طريق", "محافظة", "ناحية",
                "ولاية", "ميناء", "منطقة", "مديرية")
