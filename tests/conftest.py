@@ -14,6 +14,14 @@ import pytest
 
 from tests import pgcluster
 
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    """No test reaches the network: the geoparser's online fallback stays off unless a test
+    turns it on itself (``CORDON_ONLINE``)."""
+    monkeypatch.delenv("CORDON_ONLINE", raising=False)
+
+
 _COUNTER = itertools.count(1)
 
 

@@ -24,11 +24,6 @@ from geo.gazetteer import get_index
 from geo.normalize import fold
 
 
-@pytest.fixture(autouse=True)
-def _offline(monkeypatch):
-    monkeypatch.delenv("CORDON_ONLINE", raising=False)  # never the network
-
-
 def spans(mentions) -> list[tuple[int, int, str]]:
     return [(m.start, m.end, m.name) for m in mentions]
 

@@ -14,11 +14,6 @@ from geo.normalize import fold
 from geo.stopwords import word_lists
 
 
-@pytest.fixture(autouse=True)
-def _offline(monkeypatch):
-    monkeypatch.delenv("CORDON_ONLINE", raising=False)
-
-
 def places(text: str) -> list[tuple[str, str, str]]:
     return [(m.text, m.kind, m.country) for m in geo.geoparse(text)]
 

@@ -8,11 +8,6 @@ import pytest
 import geo
 
 
-@pytest.fixture(autouse=True)
-def _offline(monkeypatch):
-    monkeypatch.delenv("CORDON_ONLINE", raising=False)
-
-
 def found(text: str) -> dict[str, tuple[str, str]]:
     return {m.text: (m.country, m.kind) for m in geo.geoparse(text)}
 

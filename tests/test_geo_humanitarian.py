@@ -11,11 +11,6 @@ import geo
 from geo.gazetteer.build import DATA_PLACES
 
 
-@pytest.fixture(autouse=True)
-def _offline(monkeypatch):
-    monkeypatch.delenv("CORDON_ONLINE", raising=False)
-
-
 def found(text: str) -> dict[str, geo.Mention]:
     return {m.text: m for m in geo.geoparse(text)}
 

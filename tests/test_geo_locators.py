@@ -9,11 +9,6 @@ import pytest
 import geo
 
 
-@pytest.fixture(autouse=True)
-def _offline(monkeypatch):
-    monkeypatch.delenv("CORDON_ONLINE", raising=False)
-
-
 def placed(text: str) -> dict[str, tuple[str, str]]:
     return {m.text: (m.country, m.kind) for m in geo.geoparse(text)}
 

@@ -20,12 +20,6 @@ import geo
 from geo import cli
 from geo.mention import KINDS
 
-
-@pytest.fixture(autouse=True)
-def _offline(monkeypatch):
-    monkeypatch.delenv("CORDON_ONLINE", raising=False)  # never the network
-
-
 PIECES = ["Aleppo", "eastern Aleppo", "Aleppo's", "Geneva", "Homs", "Damascus", "Syria",
           "Sheikh Maqsoud", "al-Shaar", "Bustan al-Qasr", "Paris, Texas", "Syrian", "حلب",
           "دمشق", "في", " ", "  ", "\n", "\n\n", ". ", "'s", "-", "’", "🙂", "🇸🇾",
