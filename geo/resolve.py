@@ -109,20 +109,11 @@ def name_score(rec: Record, how: int, surface: str, plain_surface: str | None = 
 class Context:
     """What the whole text says about where it is."""
 
-    def __init__(self, spans: list[Span], demonym_ccs: set[str]) -> None:
+    def __init__(self, countries: dict[str, float], demonym_ccs: set[str]) -> None:
+        """``countries``: for each country code, how many spans' likeliest reading out of
+        context is that country (the first pass's guess at what the text is about)."""
         self.demonym_ccs = demonym_ccs
-        cc: dict[str, float] = defaultdict(int)
-        # spans of one name share their candidate tuple: its likeliest reading is found once
-        # (first pass: names whose likeliest reading is a country, counted once per span)
-        many = Counter((sp.surface, id(sp.cands)) for sp in spans if sp.cands)
-        one = {(sp.surface, id(sp.cands)): sp for sp in spans if sp.cands}
-        for lkey, n in many.items():
-            sp = one[lkey]
-            ps = plain(sp.surface)
-            rec, how = max(sp.cands, key=lambda c: prior(c[0]) + name_score(
-                c[0], c[1], sp.surface, ps))
-            if rec.kind == "country":
-                cc[rec.country] += n
+        cc: dict[str, float] = defaultdict(int, countries)
         self._set_countries(cc)
         self.admin1: set[str] = set()
         # (tallies are defaultdicts: a Counter costs five times as much to make, and every
@@ -310,12 +301,24 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
     A division that shares its name with a city of 10,000+ within 100 km ("Aleppo" the
     governorate and the city) loses 3 points unless a kind cue ("province") follows.
     """
-    ctx = Context(spans, demonym_ccs)
     places = [sp for sp in spans if sp.demonym is None]
-    # context-free part of each candidate's score, once per distinct name; the weakest
-    # candidates of very common names ("Paris": 50 records) are dropped before the context
-    # (worked out when a span is scored, not for the repeats the memo below answers)
-    static_of: dict[tuple, tuple[list[tuple[float, Record, int]], Record | None]] = {}
+    # context-free part of each candidate's score, once per distinct name, with the name's
+    # likeliest reading out of context (which gives the first pass its countries); the
+    # weakest candidates of very common names ("Paris": 50 records) are dropped before the
+    # context
+    static_of: dict[tuple, tuple[list[tuple[float, Record, int]], Record | None,
+                                 Record | None]] = {}
+    statics = []
+    countries: dict[str, float] = defaultdict(int)
+    for sp in places:
+        skey = (sp.surface, sp.key, sp.kind_cue)
+        hit = static_of.get(skey)
+        if hit is None:
+            hit = static_of[skey] = _static(sp)
+        statics.append(hit)
+        if hit[2] is not None and hit[2].kind == "country":
+            countries[hit[2].country] += 1
+    ctx = Context(countries, demonym_ccs)
     n = len(places)
     # A repeated name gets the same answer: long texts stay linear. Each span takes the
     # answer of the first span of the same name (surface, key, kind cue, tokens), in both
@@ -352,13 +355,7 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
             sp = places[i]
             nxt = places[i + 1] if i + 1 < n else None
             prv = places[i - 1] if i else None
-            skey = (sp.surface, sp.key, sp.kind_cue)
-            hit = static_of.get(skey)
-            if hit is None:
-                row = _static(sp)
-                # (the most populous candidate: the namesake that weakens the others' cues)
-                hit = static_of[skey] = (row, max(row, key=_pop_of)[1] if row else None)
-            row, big = hit
+            row, big, _likely = statics[i]
             if len(row) == 1:  # one candidate: it is the pick, with no rival, whatever the
                 _s, best, how = row[0]  # context adds to its score
                 answers[i] = None if _weak(sp, best, how, ctx) else (best, 1.0)
@@ -392,13 +389,20 @@ def _pop_of(t: tuple[float, Record, int]) -> int:
     return t[1].pop
 
 
-def _static(sp: Span) -> list[tuple[float, Record, int]]:
+def _static(sp: Span) -> tuple[list[tuple[float, Record, int]], Record | None, Record | None]:
+    """The candidates' context-free scores (the best ``MAX_CANDIDATES``), the most populous
+    of those (the namesake that weakens the others' cues) and the likeliest reading out of
+    context (by prior and name alone, over every candidate)."""
     twins = _city_twins(sp)
     row = []
     ps = plain(sp.surface)
     named = sp.cue_named
+    likely = None
+    top = -math.inf
     for rec, how in sp.cands:
         s = prior(rec) + name_score(rec, how, sp.surface, ps)
+        if s > top:
+            top, likely = s, rec
         if named and rec.rid in named:
             s += CUE_NAMED  # "Gaza governorate": the division whose name has that form
         if rec.kind in ("admin1", "admin2", "admin3") and sp.kind_cue not in \
@@ -410,7 +414,7 @@ def _static(sp: Span) -> list[tuple[float, Record, int]]:
     if len(row) > MAX_CANDIDATES:
         row.sort(key=lambda t: -t[0])
         del row[MAX_CANDIDATES:]
-    return row
+    return row, max(row, key=_pop_of)[1] if row else None, likely
 
 
 def _weak(sp: Span, rec: Record, how: int, ctx: Context) -> bool:
