@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
-SETS = ("news", "arabic", "sitrep", "wire", "local", "arabic2", "field", "web", "field2", "arabic3")
+SETS = ("news", "arabic", "sitrep", "wire", "local", "arabic2", "field", "web", "field2", "arabic3",
+        "long")
 NEW_SETS = ("arabic", "sitrep", "wire")
 ARABIC_CUES = ("حي", "مدينة", "بلدة", "قرية", "ريف", "مخيم", "معبر", "طريق", "محافظة", "ناحية",
                "ولاية", "ميناء", "منطقة", "مديرية")
@@ -67,6 +68,29 @@ def test_local_set_is_big_enough_and_keeps_traps_out_of_gold():
                     assert not (t["start"] < start + len(trap) and start < t["end"]), (
                         d["id"], trap)
                     start = d["text"].find(trap, start + 1)
+
+
+def test_long_set_holds_whole_documents_with_their_lines():
+    """The long set stands in for the length of real articles and reports: 16 documents of
+    2,000+ characters, their headings and paragraphs on lines of their own (a heading run into
+    the next sentence reads as one run of capitalised words, which no real report has)."""
+    docs = _docs("long")
+    assert len(docs) >= 16 and sum(len(d["toponyms"]) for d in docs) >= 500
+    assert all(len(d["text"]) >= 2000 for d in docs)
+    assert all("\n\n" in d["text"] for d in docs)
+    assert not any("\n\n\n" in d["text"] or d["text"] != d["text"].strip() for d in docs)
+
+
+def test_builder_keeps_the_lines_of_the_source():
+    sys.path.insert(0, str(DATA))
+    try:
+        from make_cordon_dev import parse
+    finally:
+        sys.path.remove(str(DATA))
+    src = "## t-1 | T\n# a comment line\nHEADING ON [[Syria]]\n\n\nFirst line.\nSecond [[Syria]].\n"
+    (doc,) = parse(src)
+    assert doc["text"] == "HEADING ON Syria\n\nFirst line.\nSecond Syria."
+    assert [doc["text"][t["start"]:t["end"]] for t in doc["toponyms"]] == ["Syria", "Syria"]
 
 
 def test_jsonl_matches_its_marked_up_source():

@@ -124,8 +124,10 @@ def parse(src: str, gold: Gold | None = None) -> list[dict]:
     for block in blocks:
         head, _, body = block.partition("\n")
         did, _, title = (s.strip() for s in head.partition("|"))
-        body = " ".join(line.strip() for line in body.splitlines()
-                        if line.strip() and not line.startswith("#"))
+        # a line of the source is a line of the text (a heading stays on a line of its own,
+        # as in a real report), a blank line between paragraphs an empty line
+        lines = [line.strip() for line in body.splitlines() if not line.startswith("#")]
+        body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines).strip("\n"))
         text, tops, pos = [], [], 0
         n = 0
         for m in MARK.finditer(body):
