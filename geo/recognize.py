@@ -87,6 +87,9 @@ _DIVISION_CUES = frozenset({"province", "governorate", "state", "county", "regio
                             "woreda", "township", "hromada", "cercle", "lga",
                             # (and a river: "the Juba river" is the river named so)
                             "river"})
+#: Kind words that make a division of the name before them ("the Centre department").
+_ADMIN_CUES = frozenset({"province", "governorate", "state", "county", "region", "district",
+                         "prefecture", "oblast", "department", "zone"})
 _KIND_CUE = re.compile(r"\s+(province|governorate|state|county|region|district|prefecture|"
                        r"oblast|department|zone|raions?|rayon|woreda|township|hromada|cercle|"
                        r"LGA|city|town|village|river)\b", re.I)
@@ -1040,6 +1043,39 @@ def _dateline(text: str, sp: Span) -> bool:
     return (i < 0 or text[i] == "\n") and _DATELINE_AFTER.match(text, sp.end) is not None
 
 
+#: English words of two letters that are also codes of states ("IN", "OR", "ME"…), as a
+#: heading in capitals writes them.
+_SHORT_WORDS = frozenset("IN OF TO ON AT BY OR AS IS IT NO SO DO BE IF UP AN ME HI OK WE".split())
+_PART_WORDS = frozenset({"Centre", "Center", "Middle", "Upper", "Lower", "Greater", "Inner",
+                         "Outer"})
+
+
+def _division_next(text: str, end: int) -> bool:
+    """Whether a lower-case kind of division follows: "Centre department", "Upper region"."""
+    kc = _KIND_CUE.match(text, end)
+    return kc is not None and kc.group(1) in _ADMIN_CUES
+
+
+def _heading(text: str, sp: Span) -> bool:
+    """Whether the span is in a report's heading written in capitals ("SUDAN / CHAD — FLASH
+    UPDATE No. 14", "YEMEN: FLOODS AND CHOLERA", "UNHCR SYRIA — RETURNS"): nothing in lower
+    case on its line before it, nor after it up to the heading's dash or colon (or the line's
+    end). There an all-capital word is a name, as in a dateline, not an abbreviation."""
+    # (a heading is short: looking no further back keeps a long line of capitals linear)
+    lo = sp.start - _HEADING_MAX if sp.start > _HEADING_MAX else 0
+    line = text.rfind("\n", lo, sp.start) + 1
+    if not line and lo or _HAS_LOWER.search(text, line, sp.start):
+        return False
+    m = _HEADING_REST.match(text, sp.end)
+    return m is not None
+
+
+_HEADING_MAX = 120
+_HAS_LOWER = re.compile(r"[^\W\d_A-Z]")  # a letter that is not an ASCII capital
+# the rest of a heading's first part: no lower-case letter, then its dash, colon or line end
+_HEADING_REST = re.compile(r"[^\n:—–a-z]{0,80}?(?:[ \t]*[—–:]|[ \t]+-[ \t]|[ \t]*(?:\n|\Z))")
+
+
 def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     """Decide whether a span is a place mention; sets cues on the span as a side effect."""
     s = sp.surface
@@ -1056,13 +1092,17 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
             return False
         if s in words.feature and _OF_NEXT.match(text, sp.end):
             return False  # "Bay" of an unknown "Bay of …" is not Somalia's Bay region
-        if s.rstrip(".").lower() in words.titles or _free(s) or _CONTRACTION.search(s) \
-                or s in words.org:
+        if s.rstrip(".").lower() in words.titles or _free(s) or _CONTRACTION.search(s):
             return False
-        if s in ("Centre", "Center", "Middle", "Upper", "Lower", "Greater", "Inner", "Outer"):
+        if (s in words.org or s in _PART_WORDS) and not _division_next(text, sp.end):
+            # "Centre", "Upper": a word of organisations' names or a part of something
+            # (but "the Centre department", "the Centre region": Haiti's, Burkina Faso's)
             return False
         letters = s.replace(".", "")
-        if letters.isupper() and len(letters) <= 5 and not _dateline(text, sp):
+        if letters.isupper() and len(letters) <= 5 and not _dateline(text, sp) \
+                and not (len(letters) > 2 and _heading(text, sp)):
+            if s in _SHORT_WORDS and _heading(text, sp):
+                return False  # "FOOD AID IN GAZA": the word, not Indiana's code
             cands = tuple(c for c in cands if c[1] == 3)
             if not cands or text[sp.end:sp.end + 1] in "$€£" and sp.end < len(text):
                 return False  # "US$460" is money

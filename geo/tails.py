@@ -155,7 +155,12 @@ def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
 
 # a camp known by its number ("Camp 15", "Camp 1E", "Camp 4 Extension": the camps of Cox's
 # Bazar); a place only where the gazetteer — in practice a user's camp list — has that name
-_NUMBERED = re.compile(r"(?<![\w'’-])Camp[ \t]+\d{1,3}[A-Za-z]?\b(?:[ \t]+Extension\b)?")
+_NUMBERED = re.compile(r"(?<![\w'’-])Camp[ \t]+\d{1,3}[A-Za-z]?\b"
+                       r"(?:[ \t]+(?:Extension\b|Ext\b\.?))?")
+#: The kinds of the other places a text must name in a shipped numbered camp's country
+#: ("Camp 6" in a report on Guantánamo is no camp of Cox's Bazar); a camp of the user's own
+#: list needs no such company.
+_COUNTRY_KINDS = frozenset({"country", "admin1", "admin2"})
 
 
 def _numbered_camps(text: str, spans: list[Span], index: Index) -> list[Span]:
@@ -165,9 +170,15 @@ def _numbered_camps(text: str, spans: list[Span], index: Index) -> list[Span]:
     if not found:
         return spans
     hits = index.find({k for _s, _e, k in found})
+    # the countries the text's other names may be in, by a country, a division, a place of
+    # the project's table or a city of 100,000 people of that name
+    named = {r.country for sp in spans for r, h in sp.cands if h != 2 and (
+        r.kind in _COUNTRY_KINDS or r.curated or r.pop >= 100_000)}
     new = []
     for start, end, key in found:
-        cands = tuple((r, h) for r, h in hits.get(key, ()) if r.kind == "site")
+        cands = tuple((r, h) for r, h in hits.get(key, ())
+                      if r.kind == "site" and (r.country in named
+                                               or r.source.startswith("user:")))
         if cands:
             new.append(_span(text, start, end, key, cands))
     return merge(spans, new) if new else spans

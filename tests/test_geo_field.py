@@ -211,3 +211,31 @@ def test_arabic_words_that_fold_like_a_listed_name_are_words(text):
 ])
 def test_those_names_after_a_cue_or_with_the_article_are_places(text, name, cc):
     assert found(text)[name][0] == cc
+
+
+@pytest.mark.parametrize("text, expect", [
+    # a report's heading in capitals: its short country names are names, as in a dateline
+    ("Update of 3 March.\n\nSUDAN / CHAD — FLASH UPDATE No. 14 (as of 3 March 2026)\n"
+     "New arrivals continued.", {"SUDAN": "SD", "CHAD": "TD"}),
+    ("Intro.\n\nYEMEN: FLOODS AND CHOLERA — SITUATION REPORT No. 3\nRain fell.",
+     {"YEMEN": "YE"}),
+    ("UNHCR SYRIA — RETURNS FLASH UPDATE, February 2026\nReturns rose.", {"SYRIA": "SY"}),
+    # and its two-letter words stay words, not the codes of US states
+    ("KEY FIGURES\nFOOD AID IN GAZA\nTrucks waited.", {"GAZA": "PS"}),
+])
+def test_headings_in_capitals_name_their_places(text, expect):
+    got = found(text)
+    assert {k: v[0] for k, v in got.items()} == expect
+
+
+def test_short_capitals_in_running_text_are_still_abbreviations_only():
+    # (not in a heading: "CHAD" could be a code, "IN" is Indiana only in a dateline)
+    assert "CHAD" not in found("The CHAD programme and the ICRC met in Geneva.")
+    assert found("PORTLAND, OR — Rain closed roads.")["OR"] == ("US", "admin1")
+
+
+def test_a_division_called_centre_is_found_with_its_kind_word():
+    got = found("Gangs attacked Mirebalais in the Centre department of Haiti.")
+    assert got["Centre"] == ("HT", "admin1")
+    assert "Centre" not in found("The Carter Centre and the Centre for Policy Research said.")
+    assert "Upper" not in found("Upper floors of the school in Kharkiv were damaged.")
