@@ -421,6 +421,9 @@ def _weak(sp: Span, rec: Record, how: int, ctx: Context) -> bool:
     """A lone word that only names a small place by an alternate spelling, in a text that
     never mentions that place's country, or a name that matches a town only once its article
     is dropped: more likely a word that happens to be a place name."""
+    if rec.kind in ("admin1", "admin2") and not rec.curated and not sp.kind_cue \
+            and not ctx.country_share.get(rec.country) and plain(rec.name) in COMPASS_NAMES:
+        return True  # "North-east" heading a paragraph on Syria is not Botswana's district
     if rec.curated or rec.kind != "city":
         return False
     if how == 2 and rec.pop < 100_000 and not ctx.country_share.get(rec.country):
@@ -439,6 +442,16 @@ def _weak(sp: Span, rec: Record, how: int, ctx: Context) -> bool:
 
 
 MAX_CANDIDATES = 30
+#: Divisions named by a direction alone ("North-East", "Centre", "Western", "Nord-Ouest"): a
+#: word any text may use, so the division only where the text names its country or a kind
+#: word follows ("the Centre department", "Northern region").
+COMPASS_NAMES = frozenset(
+    [f"{a}{sep}{b}" for a in ("north", "south") for b in ("east", "west")
+     for sep in ("", "-", " ")]
+    + [f"{a}{sep}{b}" for a in ("nord", "sud") for b in ("est", "ouest") for sep in ("-", " ")]
+    + [f"centre{sep}{b}" for b in ("nord", "sud", "est", "ouest") for sep in ("-", " ")]
+    + "north south east west nord sud est ouest centre center central northern southern "
+      "eastern western".split())
 WEAK_ALT_POP = 50_000
 WEAK_POP = 5_000
 WEAK_TWIN_KM = 50.0

@@ -239,3 +239,13 @@ def test_a_division_called_centre_is_found_with_its_kind_word():
     assert got["Centre"] == ("HT", "admin1")
     assert "Centre" not in found("The Carter Centre and the Centre for Policy Research said.")
     assert "Upper" not in found("Upper floors of the school in Kharkiv were damaged.")
+
+
+def test_a_division_named_by_a_direction_needs_its_country():
+    text = ("Returns rose in the north.\n\nNorth-east\nIn north-east Syria, convoys left "
+            "Al-Hol camp for Iraq.")
+    assert "North-east" not in found(text)  # not Botswana's North-East district
+    got = found("Francistown in Botswana's North-East district saw floods.")
+    assert got["North-East"] == ("BW", "admin1")
+    assert found("Rains hit the Nord-Ouest department of Haiti.")["Nord-Ouest"] == (
+        "HT", "admin1")
