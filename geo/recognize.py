@@ -165,6 +165,26 @@ _LOWER_START = re.compile(rf"{_ART}|[dl]['’]")
 _PEOPLE_WORDS = frozenset({"ethnic", "Ethnic"})
 _BEFORE_WORDS = (frozenset({"of", "the"}) | _VESSEL_WORDS | _CLUB_WORDS | _UNIT_WORDS
                  | _NAMED_THING_WORDS | _PEOPLE_WORDS)
+# the word after a span, and the words (without full stops; the disease words also in lower
+# case) that _CLUB_AFTER, _STREET_AFTER, _THING_AFTER and _GROUP_AFTER need there (a superset:
+# tests/test_geo_shortcuts.py); a team's first word is looked up in the word lists' teams
+_AFTER_WORD = re.compile(r"[ \t]+([\w.]+)")
+_AFTER_WORDS = frozenset(
+    "United Rovers Wanderers Hotspur Albion FC Street St Avenue Ave Road Rd Boulevard Blvd "
+    "Drive Lane Parkway haemorrhagic hemorrhagic virus viruses ebolavirus fever flu influenza "
+    "disease syndrome strain vaccine bacteria bacterium crude pastoralists herders herdsmen "
+    "tribesmen clan clans tribe tribes militia militias militiamen".split())
+_TEAM_HEADS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _team_heads(teams: frozenset[str]) -> frozenset[str]:
+    """The team names and the first words of those of two words ("Red" of "Red Sox")."""
+    hit = _TEAM_HEADS.get(id(teams))
+    if hit is None or hit[0] is not teams:
+        hit = _TEAM_HEADS[id(teams)] = (teams, teams | {t.split()[0] for t in teams})
+    return hit[1]
+
+
 _OF_NEXT = re.compile(rf"[ \t]+of[ \t]+(?:the[ \t]+)?[{_UP}]")
 
 
@@ -1164,17 +1184,23 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
             return False
     if s in _UNIT_WORDS and (_CAP_NEXT.match(after) or _UNIT_NAME_NEXT.match(after)):
         return False  # "Liwa" of "Liwa al-Quds" is not the oasis
-    if _CLUB_AFTER.match(after):
-        return False
-    if _STREET_AFTER.match(after):
-        return False
-    if (t := _NEXT_WORDS.match(after)) and (t[1] in words.teams
-                                            or t[2] and f"{t[1]} {t[2]}" in words.teams):
-        return False  # "Green Bay Packers", "Chennai Super Kings": the team
-    if _THING_AFTER.match(after) and not any(r.kind == "country" for r, _ in cands):
-        return False  # "Reston virus", "West Nile fever": a thing named after a place
-    if _GROUP_AFTER.match(after) and not _is_strong(cands) and not big:
-        return False  # "Borana herders" (not "Darfur militias": the region's)
+    # the next five expressions each need one of a few words right after the span: one look
+    # at that word spares them for nearly every span
+    if (nw := _AFTER_WORD.match(after)) and (
+            (w := nw.group(1).replace(".", "")) in _AFTER_WORDS or w.lower() in _AFTER_WORDS
+            or w in _team_heads(words.teams)
+            or not w.isascii()):  # (which the expressions' case folding may still match)
+        if _CLUB_AFTER.match(after):
+            return False
+        if _STREET_AFTER.match(after):
+            return False
+        if (t := _NEXT_WORDS.match(after)) and (t[1] in words.teams
+                                                or t[2] and f"{t[1]} {t[2]}" in words.teams):
+            return False  # "Green Bay Packers", "Chennai Super Kings": the team
+        if _THING_AFTER.match(after) and not any(r.kind == "country" for r, _ in cands):
+            return False  # "Reston virus", "West Nile fever": a thing named after a place
+        if _GROUP_AFTER.match(after) and not _is_strong(cands) and not big:
+            return False  # "Borana herders" (not "Darfur militias": the region's)
     if sp.loose and sp.ntok == 1 and _PERSON_AFTER.match(after) and not _is_country(cands):
         if not sp.initial:
             persons.add(s)

@@ -52,6 +52,30 @@ _KINDS = {"camp": ("site",), "crossing": ("crossing",), "crossing point": ("cros
           "checkpoint": ("crossing",)}
 
 
+# a place-type noun that may end a phrase, and how far before it the phrase may start (four
+# words and a middle word: far more than any name of the gazetteer)
+_NOUN = re.compile(r"(?:camp|crossing|checkpoint)s?\b")
+_REACH = 200
+_AFTER = 20  # and after it: " point", a plural "s", the word boundary
+
+
+def _phrases_in(text: str):
+    """``_PHRASE``'s matches in ``text``, in order: searched only in the stretches around a
+    place-type noun, not over the whole text (the same matches: a phrase is shorter than
+    ``_REACH`` and ends at its noun, " point" or a plural "s"; tests/test_geo_tails.py checks
+    it). A text with a few camps reads a few hundred characters instead of all of them."""
+    lo = hi = -1
+    for n in _NOUN.finditer(text):
+        if lo >= 0 and n.start() - _REACH <= hi:
+            hi = n.end() + _AFTER  # (stretches that touch are one: no match cut or doubled)
+            continue
+        if lo >= 0:
+            yield from _PHRASE.finditer(text, lo, hi)
+        lo, hi = max(0, n.start() - _REACH), n.end() + _AFTER
+    if lo >= 0:
+        yield from _PHRASE.finditer(text, lo, hi)
+
+
 def _phrases(head: str, middle: str | None, noun: str) -> list[tuple[int, str]]:
     """(offset in ``head`` where the phrase starts, phrase to look up), longest first: every
     ending run of the head's words, with the middle word, then without it."""
@@ -104,7 +128,7 @@ def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
     keys: set[str] = set()
     seen: dict[tuple[str, str | None, str], list[tuple[int, str]]] = {}
     heads = index.heads(load=False)  # read by the recogniser for long texts, else None
-    for m in _PHRASE.finditer(text):
+    for m in _phrases_in(text):
         middle, noun = m.group(2, 3)
         items = [(m.start(), m.end(), m.group(1))]
         if m.group().endswith("s"):  # a plural tail: the items of its list before the last

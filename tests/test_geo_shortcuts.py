@@ -149,3 +149,32 @@ def test_a_cue_looked_for_in_lower_case_is_found_as_the_expression_finds_it(text
         (dv._PLURAL_CUE.search(text) is not None)
     assert dv._has(text, dv._ANY_COUNTRYSIDE, ("countryside",)) == \
         (dv._ANY_COUNTRYSIDE.search(text) is not None)
+
+
+AFTER_PIECES = ["United", "United States", "F.C.", "FC", "F.C", "Street", "St.", "Ave", "Ave.",
+                "Rd.", "Blvd", "Lane", "Parkway", "Streets", "virus", "VIRUS", "Fever",
+                "hemorrhagic", "Haemorrhagic", "crude", "herders", "Herders", "militias",
+                "clan", "Chiefs", "Red Sox", "Blue Jays", "Red", "Sox", "Super Kings", "49ers",
+                "Kings", "ſtrain", "VİRUS", "said", "x", "1", "_", "é", "-", ".", ",", "İ", "ſ"]
+AFTER_TEXT = st.lists(st.sampled_from(AFTER_PIECES + GAPS), max_size=10).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=AFTER_TEXT)
+def test_the_word_after_a_span_covers_every_expression_that_starts_there(text):
+    # _keep tries the club, street, team, thing and group expressions only when the word
+    # after the span is one they need
+    from geo.stopwords import word_lists
+
+    teams = word_lists().teams
+    after = text[:60]
+    t = rz._NEXT_WORDS.match(after)
+    hits = [rz._CLUB_AFTER.match(after), rz._STREET_AFTER.match(after),
+            rz._THING_AFTER.match(after), rz._GROUP_AFTER.match(after),
+            t and (t[1] in teams or t[2] and f"{t[1]} {t[2]}" in teams)]
+    if any(hits):
+        nw = rz._AFTER_WORD.match(after)
+        assert nw is not None
+        w = nw.group(1).replace(".", "")
+        assert w in rz._AFTER_WORDS or w.lower() in rz._AFTER_WORDS \
+            or w in rz._team_heads(teams) or not w.isascii()

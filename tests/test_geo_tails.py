@@ -113,3 +113,16 @@ TAIL_TEXT = st.lists(st.sampled_from(TAIL_PIECES + [" ", "  ", "\t", ", ", ". ",
 def test_the_phrase_expression_finds_what_its_plain_form_finds(text):
     assert [m.groups() + m.span() for m in tl._PHRASE.finditer(text)] == \
         [m.groups() + m.span() for m in _PLAIN_PHRASE.finditer(text)]
+
+
+LONG_TAIL_TEXT = st.lists(st.sampled_from(TAIL_PIECES + [" ", "\t", ", ", ". ", "\n", "x" * 90,
+                                                         " point", "s", "points"]),
+                          max_size=60).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=LONG_TAIL_TEXT)
+def test_searching_around_the_nouns_finds_what_the_whole_text_finds(text):
+    # add_tails reads only the stretches around "camp", "crossing" and "checkpoint"
+    assert [m.groups() + m.span() for m in tl._phrases_in(text)] == \
+        [m.groups() + m.span() for m in tl._PHRASE.finditer(text)]
