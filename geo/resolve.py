@@ -174,16 +174,20 @@ class Context:
         self.far.clear()
         if weights is None:
             weights = Counter(points.values())
-        for lat, lon in weights:
-            ci, cj = math.floor(lat), math.floor(lon)
-            for di in (-1, 0, 1):
-                for dj in (-1, 0, 1):
-                    self.near_places[(ci + di, cj + dj)] += 1
         # each cell holds the points of its own and its eight neighbouring cells, so a look-up
-        # is one get (a repeated place counts once per span at it)
+        # is one get (a repeated place counts once per span at it); the points are first
+        # tallied by cell, as the places of one text lie in few cells
+        places: dict[tuple[int, int], float] = defaultdict(int)
+        near: dict[tuple[int, int], float] = defaultdict(int)
+        far: dict[tuple[int, int], float] = defaultdict(int)
+        floor = math.floor
         for (lat, lon), k in weights.items():
-            for cells, size in ((self.near, 1.0), (self.far, 5.0)):
-                ci, cj = math.floor(lat / size), math.floor(lon / size)
+            cell = (floor(lat), floor(lon))
+            places[cell] += 1
+            near[cell] += k
+            far[(floor(lat / 5.0), floor(lon / 5.0))] += k
+        for tally, cells in ((places, self.near_places), (near, self.near), (far, self.far)):
+            for (ci, cj), k in tally.items():
                 for di in (-1, 0, 1):
                     for dj in (-1, 0, 1):
                         cells[(ci + di, cj + dj)] += k
