@@ -165,12 +165,11 @@ _LOWER_START = re.compile(rf"{_ART}|[dl]['’]")
 _PEOPLE_WORDS = frozenset({"ethnic", "Ethnic"})
 _BEFORE_WORDS = (frozenset({"of", "the"}) | _VESSEL_WORDS | _CLUB_WORDS | _UNIT_WORDS
                  | _NAMED_THING_WORDS | _PEOPLE_WORDS)
-# the word after a span, and the words (without full stops; the disease words also in lower
-# case) that _CLUB_AFTER, _STREET_AFTER, _THING_AFTER and _GROUP_AFTER need there (a superset:
+# the word after a span, and the words (the disease words also in lower case; "F" of "F.C.") that _CLUB_AFTER, _STREET_AFTER, _THING_AFTER and _GROUP_AFTER need there (a superset:
 # tests/test_geo_shortcuts.py); a team's first word is looked up in the word lists' teams
-_AFTER_WORD = re.compile(r"[ \t]+([\w.]+)")
+_AFTER_WORD = re.compile(r"[ \t]+(\w+)")
 _AFTER_WORDS = frozenset(
-    "United Rovers Wanderers Hotspur Albion FC Street St Avenue Ave Road Rd Boulevard Blvd "
+    "United Rovers Wanderers Hotspur Albion FC F Street St Avenue Ave Road Rd Boulevard Blvd "
     "Drive Lane Parkway haemorrhagic hemorrhagic virus viruses ebolavirus fever flu influenza "
     "disease syndrome strain vaccine bacteria bacterium crude pastoralists herders herdsmen "
     "tribesmen clan clans tribe tribes militia militias militiamen".split())
@@ -1187,7 +1186,7 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     # the next five expressions each need one of a few words right after the span: one look
     # at that word spares them for nearly every span
     if (nw := _AFTER_WORD.match(after)) and (
-            (w := nw.group(1).replace(".", "")) in _AFTER_WORDS or w.lower() in _AFTER_WORDS
+            (w := nw.group(1)) in _AFTER_WORDS or w.lower() in _AFTER_WORDS
             or w in _team_heads(words.teams)
             or not w.isascii()):  # (which the expressions' case folding may still match)
         if _CLUB_AFTER.match(after):

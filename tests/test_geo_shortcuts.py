@@ -175,6 +175,6 @@ def test_the_word_after_a_span_covers_every_expression_that_starts_there(text):
     if any(hits):
         nw = rz._AFTER_WORD.match(after)
         assert nw is not None
-        w = nw.group(1).replace(".", "")
+        w = nw.group(1)
         assert w in rz._AFTER_WORDS or w.lower() in rz._AFTER_WORDS \
             or w in rz._team_heads(teams) or not w.isascii()
