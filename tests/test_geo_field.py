@@ -249,3 +249,18 @@ def test_a_division_named_by_a_direction_needs_its_country():
     assert got["North-East"] == ("BW", "admin1")
     assert found("Rains hit the Nord-Ouest department of Haiti.")["Nord-Ouest"] == (
         "HT", "admin1")
+
+
+def test_a_numbered_camp_of_cox_s_bazar_needs_its_country_in_the_text():
+    got = found("Fire destroyed 400 shelters in Camp 9 and Camp 4 Extension in Ukhiya, "
+                "Cox's Bazar, on Sunday.")
+    assert got["Camp 9"] == ("BD", "site") and got["Camp 4 Extension"] == ("BD", "site")
+    # (a camp numbered so elsewhere is no camp of Cox's Bazar)
+    assert "Camp 6" not in found("Detainees in Camp 6 at Guantanamo Bay went on hunger strike.")
+
+
+def test_eastern_congo_places_are_found():
+    got = found("Fighting reached Sange and Luvungi in the Ruzizi plain; families fled from "
+                "Bulengo and Lushagala sites near Goma towards Minova, South Kivu.")
+    for name in ("Sange", "Luvungi", "Bulengo", "Lushagala", "Goma", "Minova"):
+        assert got[name][0] == "CD", name

@@ -50,6 +50,13 @@ EXTENTS = {  # (lat, lon) boxes; a country of two parts has two
     "RO": ((43.6, 48.3), (20.2, 29.8)),
     "MD": ((45.4, 48.5), (26.6, 30.2)),
     "IN": ((21.9, 29.5), (88.0, 97.5)),  # its north-east only: Manipur and Mizoram
+    # the DR Congo, its eastern neighbours, the Central African Republic, Mozambique
+    "CD": ((-13.6, 5.5), (12.0, 31.5)),
+    "BI": ((-4.6, -2.2), (28.9, 30.95)),
+    "RW": ((-2.95, -1.0), (28.8, 31.0)),
+    "UG": ((-1.6, 4.3), (29.5, 35.1)),
+    "CF": ((2.1, 11.1), (14.3, 27.6)),
+    "MZ": ((-27.0, -10.3), (30.1, 41.0)),
 }
 # countries where an Arabic name is expected
 ARABIC_NAMED = {"SY", "SD", "PS", "JO", "YE", "LB", "IQ"}
