@@ -165,7 +165,8 @@ _LOWER_START = re.compile(rf"{_ART}|[dl]['’]")
 _PEOPLE_WORDS = frozenset({"ethnic", "Ethnic"})
 _BEFORE_WORDS = (frozenset({"of", "the"}) | _VESSEL_WORDS | _CLUB_WORDS | _UNIT_WORDS
                  | _NAMED_THING_WORDS | _PEOPLE_WORDS)
-# the word after a span, and the words (the disease words also in lower case; "F" of "F.C.") that _CLUB_AFTER, _STREET_AFTER, _THING_AFTER and _GROUP_AFTER need there (a superset:
+# the word after a span, and the words that _CLUB_AFTER, _STREET_AFTER, _THING_AFTER and
+# _GROUP_AFTER need there (the disease words also in lower case; "F" of "F.C."; a superset:
 # tests/test_geo_shortcuts.py); a team's first word is looked up in the word lists' teams
 _AFTER_WORD = re.compile(r"[ \t]+(\w+)")
 _AFTER_WORDS = frozenset(

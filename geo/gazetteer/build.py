@@ -44,7 +44,7 @@ from geo.normalize import drop_article, fold
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA_GEO = ROOT / "data" / "geo"
 DATA_PLACES = ROOT / "data" / "places"
-SCHEMA_VERSION = "13"
+SCHEMA_VERSION = "14"
 
 _LATIN = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff\u2019]+$")
 _ARABIC = re.compile(r"^[\u0600-\u06ff\s]+$")
@@ -443,16 +443,41 @@ def _mark_capitals(con: sqlite3.Connection) -> None:
                            ORDER BY pop DESC LIMIT 1)""", (cc, cap))
 
 
+def _cluster(con: sqlite3.Connection) -> None:
+    """Number the places anew in the order of their names, so that namesakes ("San Juan":
+    120 places) share a few pages of the file instead of one page each: a name's candidates
+    are read together, and in a fresh process each page read first costs a page fault."""
+    con.executescript("""
+        CREATE TEMP TABLE renum AS SELECT rid AS old,
+            row_number() OVER (ORDER BY lower(name), country, rid) AS new FROM places;
+        """)
+    cols = "source, name, kind, country, admin1, lat, lon, pop, name_ar, curated, capital"
+    con.execute("ALTER TABLE places RENAME TO places_old")
+    con.execute("ALTER TABLE names RENAME TO names_old")
+    con.executescript(_PLACES_SQL + _NAMES_SQL)
+    con.execute(f"INSERT INTO places SELECT r.new, {cols} FROM places_old p "
+                f"JOIN renum r ON r.old = p.rid ORDER BY r.new")
+    con.execute("INSERT INTO names SELECT n.key, r.new, n.how FROM names_old n "
+                "JOIN renum r ON r.old = n.rid ORDER BY n.key, r.new")
+    con.executescript("DROP TABLE places_old; DROP TABLE names_old; DROP TABLE renum;"
+                      "DROP INDEX IF EXISTS places_source;"
+                      "CREATE INDEX places_source ON places(source);")
+
+
 #: The tables of an index file (the world index, and each user gazetteer's file).
-TABLES_SQL = """
-    PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
-    CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
+_PLACES_SQL = """
     CREATE TABLE places(rid INTEGER PRIMARY KEY, source TEXT, name TEXT, kind TEXT,
         country TEXT, admin1 TEXT, lat REAL, lon REAL, pop INTEGER, name_ar TEXT,
         curated INTEGER, capital INTEGER DEFAULT 0);
+"""
+_NAMES_SQL = """
     CREATE TABLE names(key TEXT, rid INTEGER, how INTEGER, PRIMARY KEY(key, rid))
         WITHOUT ROWID;
 """
+TABLES_SQL = """
+    PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+    CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
+""" + _PLACES_SQL + _NAMES_SQL
 
 
 def build(path: Path, places: dict | None = None, progress: bool = True) -> Path:
@@ -502,10 +527,14 @@ def build(path: Path, places: dict | None = None, progress: bool = True) -> Path
                    WHERE kind = 'admin1' AND COALESCE(pop, 0) = 0 AND admin1 != ''""")
     con.execute("DROP INDEX places_admin1")
     _mark_capitals(con)
+    _cluster(con)
     con.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
     con.execute("INSERT INTO meta VALUES ('key_filter', ?)",
                 (keyfilter.build(k for (k,) in con.execute("SELECT DISTINCT key FROM names")),))
     con.commit()
+    # the pages rewritten in order, with no free ones between: a lookup in a fresh process
+    # touches fewer pages of the file, and the file is smaller (45 MB, not 50)
+    con.execute("VACUUM")
     con.close()
     os.replace(tmp, path)
     _prune(path)
