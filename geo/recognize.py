@@ -1141,18 +1141,19 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
         sp.cands = cands
     strong, pop = _best_strength(cands)
     big = strong or pop >= 100_000
-    # a common word is kept as a place only when it is the own name of a country, region or
-    # division, or of a city of 100,000+ (an alternate name: 1,000,000+)
-    own_big = any(r.kind in ("country", "region") and h in (0, 1, 3)
-                  or r.kind == "admin1" and h in (0, 3) and plain(s) == plain(r.name)
-                  or r.pop >= 100_000 and h in (0, 3) or r.pop >= 1_000_000 and h == 1
-                  for r, h in cands)
     sp.initial = _sentence_initial(text, sp.start)
-    low = s.lower()
     if sp.ntok == 1:
-        common = low in words.common
-        country = any(r.kind in ("country", "region") and h in (0, 1, 3) for r, h in cands)
-        if common and not country and (sp.initial or not own_big) and not sp.cued and not (
+        common = s.lower() in words.common
+        # a common word is kept as a place only when it is the own name of a country, region
+        # or division, or of a city of 100,000+ (an alternate name: 1,000,000+); worked out
+        # only for common words (a tenth of the names)
+        if common and not any(r.kind in ("country", "region") and h in (0, 1, 3)
+                              for r, h in cands) \
+                and (sp.initial or not any(
+                    r.kind in ("country", "region") and h in (0, 1, 3)
+                    or r.kind == "admin1" and h in (0, 3) and plain(s) == plain(r.name)
+                    or r.pop >= 100_000 and h in (0, 3) or r.pop >= 1_000_000 and h == 1
+                    for r, h in cands)) and not sp.cued and not (
                 # mid-sentence after a preposition of place, a capitalised common word is
                 # the town it names when the town is no village: "died in Paisley",
                 # "moved to Reading" (not "in Hope", a village of 6,000)
