@@ -940,7 +940,9 @@ def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[s
     n = len(toks)
     prev = _word_before(text, toks[0][0])
     after_title = prev is not None and prev.lower() in words.titles
-    i = 0
+    # (one word with no title before it is no name of a person: only the speech rule below
+    # may say it is one)
+    i = 0 if n > 1 or after_title else n
     while i < n:
         w = toks[i][2]
         low = w.rstrip(".").lower()
