@@ -614,7 +614,7 @@ def _token_keys(toks: list, arabic: bool,
 
 
 def _alone(text: str, toks: list, kind: int, fks: list[str | None],
-           heads: frozenset[str] | None,
+           heads: dict[str, None] | None,
            keys_of: dict[str, str]) -> tuple[list[bool], list[bool]]:
     """For each token, whether no n-gram of two or more tokens from it can be a key of the
     index: as it stands, and (Arabic script) with its first letter dropped as a prefix و ب ل ف.

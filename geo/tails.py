@@ -91,7 +91,7 @@ def _phrases(head: str, middle: str | None, noun: str) -> list[tuple[int, str]]:
     return out
 
 
-def _may_be_key(phrase: str, heads: frozenset[str]) -> bool:
+def _may_be_key(phrase: str, heads: dict[str, None]) -> bool:
     """False when the phrase's first word begins no name of two or more words in the index
     (``Index.heads``), so the phrase cannot be one: a long text of unknown capitalised words
     before "camp" is not looked up word run by word run. Said only of plain ASCII words of four

@@ -91,13 +91,15 @@ class Index:
         self._con.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[tuple[Record, int], ...]] = {}  # keys that name places
-        self._misses: set[str] = set()  # keys that name none
+        # keys that name none, and below the first words of names: dicts of strings, which
+        # the garbage collector never walks (see geo.stopwords.WordSet)
+        self._misses: dict[str, None] = {}
         self._records: dict[int, Record] = {}
         self._countries: dict[str, Record | None] = {}
-        self._heads: frozenset[str] | None = None
+        self._heads: dict[str, None] | None = None
         self._user_sig: tuple | None = None
         self._overlay = None  # geo.gazetteer.overlay.Overlay of the user gazetteers, or None
-        self._heads_all: frozenset[str] | None = None
+        self._heads_all: dict[str, None] | None = None
         self._filter: bytes | None = None  # geo.gazetteer.keyfilter of the names, read once
 
     def _user(self):
@@ -112,7 +114,7 @@ class Index:
                     items = _registry.read(folder)[0] if sig else []
                     self._overlay = Overlay(folder, items) if items else None
                     self._cache = {}
-                    self._misses = set()
+                    self._misses = {}
                     self._heads_all = None
                     self._user_sig = sig
         return self._overlay
@@ -136,7 +138,7 @@ class Index:
         hits = keys & cache.keys()
         todo = keys - hits
         if todo:
-            todo = todo - misses  # (not -=, which walks the whole of ``misses``)
+            todo = todo.difference(misses)  # (a look-up per key of todo, not per miss)
         answers = {k: cache[k] for k in hits if cache[k]}
         if todo:
             # The answers of this call are kept apart from the cache, so emptying the cache
@@ -172,10 +174,10 @@ class Index:
             for k, rows in found.items():
                 if rows:
                     answers[k] = cache[k] = tuple(rows)
-            misses.update(k for k in todo if k not in answers)
+            misses.update(dict.fromkeys(k for k in todo if k not in answers))
         return answers
 
-    def heads(self, load: bool = True) -> frozenset[str] | None:
+    def heads(self, load: bool = True) -> dict[str, None] | None:
         """The first words of the keys of two or more words ("new" of "new york").
 
         A run of words can only be such a key if its first word is one of these, which spares
@@ -187,14 +189,14 @@ class Index:
                 rows = self._con.execute(
                     "SELECT DISTINCT substr(key, 1, instr(key, ' ') - 1) FROM names "
                     "WHERE instr(key, ' ') > 0").fetchall()
-            self._heads = frozenset(r[0] for r in rows)
+            self._heads = dict.fromkeys(r[0] for r in rows)
         if self._heads is None:
             return None
         user = self._user()
         if user is None:
             return self._heads
         if self._heads_all is None:
-            self._heads_all = self._heads | user.heads()
+            self._heads_all = {**self._heads, **dict.fromkeys(user.heads())}
         return self._heads_all
 
     def by_source(self, source: str) -> Record | None:
