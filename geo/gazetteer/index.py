@@ -160,12 +160,24 @@ class Index:
                     self._filter = row[0] if row else b""
                 # only keys the filter cannot rule out are asked of SQLite
                 ask = keyfilter.maybe(self._filter, todo) if self._filter else todo
+                records = self._records
                 for i in range(0, len(ask), 500):
                     chunk = ask[i:i + 500]
                     q = (f"SELECT n.key, n.how, {self._COLS} FROM names n JOIN places p "
                          f"ON p.rid = n.rid WHERE n.key IN ({','.join('?' * len(chunk))})")
+                    key = None
+                    # (a key's rows come together: one list per key, and each record made
+                    # here, not through _record, as a first pass makes thousands)
                     for row in self._con.execute(q, chunk):
-                        found.setdefault(row[0], []).append((self._record(row[2:]), row[1]))
+                        if row[0] != key:
+                            key = row[0]
+                            out = found.setdefault(key, [])
+                        rec = records.get(row[2])
+                        if rec is None:
+                            rec = records[row[2]] = Record(
+                                row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                                row[9], row[10] or 0, row[11], bool(row[12]), bool(row[13]))
+                        out.append((rec, row[1]))
                 if user is not None:
                     from geo.gazetteer.overlay import merge
 
