@@ -122,6 +122,8 @@ class Context:
         self.own_admin1: dict[int, str] = {}
         # first-level codes of confidently placed towns, with the spans that placed them
         self.town_admin1: dict[str, set[int]] = {}
+        # the same by country: towns and divisions placed with confidence in each country
+        self.town_cc: dict[str, set[int]] = {}
         self.near: dict[tuple[int, int], float] = defaultdict(int)  # 1° cells, confident points
         self.near_places: dict[tuple[int, int], float] = defaultdict(int)  # each point once
         self.far: dict[tuple[int, int], float] = defaultdict(int)  # 5° cells
@@ -142,6 +144,7 @@ class Context:
         self.admin1_cc = defaultdict(int)
         self.own_admin1 = {}
         self.town_admin1 = {}
+        self.town_cc = {}
         points = {}
         weights: dict[tuple[float, float], float] = defaultdict(int)
         for i, sp, r, share, n in picks:
@@ -154,10 +157,13 @@ class Context:
                     if not _city_twins(sp):  # "Texas", not "Idlib" (also a city)
                         self.admin1_cc[r.country] += n
                         self.own_admin1[i] = r.country
+                    self.town_cc.setdefault(r.country, set()).add(i)
             elif r.country and share > 0.6:
                 cc[r.country] += 0.5 * n
-                if r.admin1 and r.kind in _TOWN_KINDS:
-                    self.town_admin1.setdefault(r.admin1, set()).add(i)
+                if r.kind in _TOWN_KINDS:
+                    self.town_cc.setdefault(r.country, set()).add(i)
+                    if r.admin1:
+                        self.town_admin1.setdefault(r.admin1, set()).add(i)
             if share > 0.8 and r.kind not in ("country", "region"):
                 points[i] = (r.lat, r.lon)
                 weights[(r.lat, r.lon)] += n
@@ -227,6 +233,10 @@ class Context:
             # a division that holds a town the text names: "Georgia" beside Atlanta is the
             # state, "Punjab" beside Lahore Pakistan's (a division named like a town of its
             # own is left to geo.divisions: "New York" beside Buffalo may still be the city)
+            s += HOLDS_TOWN
+        if rec.kind == "country" and self.town_cc.get(rec.country, _NONE) - {idx}:
+            # a country that holds towns the text names, as a division does: "Georgia"
+            # beside Tbilisi and Batumi is the country, though Savannah, Georgia is named too
             s += HOLDS_TOWN
         if nxt is not None and (sp.comma_next or sp.in_gap) and nxt.cue_end \
                 and _placed_by(sp, nxt):

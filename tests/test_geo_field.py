@@ -264,3 +264,14 @@ def test_eastern_congo_places_are_found():
                 "Bulengo and Lushagala sites near Goma towards Minova, South Kivu.")
     for name in ("Sange", "Luvungi", "Bulengo", "Lushagala", "Goma", "Minova"):
         assert got[name][0] == "CD", name
+
+
+def test_a_country_holds_the_towns_the_text_names_as_a_division_does():
+    text = ("Most visitors to Georgia start in Tbilisi, then take the night train to Batumi "
+            "or drive to Kutaisi and Mestia. A couple from Savannah, Georgia, said the wine "
+            "of Kakheti was the best they had tasted.")
+    got = {(m.start, m.text): m.country for m in geo.geoparse(text)}
+    assert got[(text.index("Georgia"), "Georgia")] == "GE"
+    assert got[(text.index("Georgia,"), "Georgia")] == "US"  # "Savannah, Georgia"
+    us = "Flights from Atlanta to Savannah resumed as Georgia lifted its storm warning."
+    assert found(us)["Georgia"] == ("US", "admin1")
