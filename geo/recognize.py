@@ -242,8 +242,15 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 def _best_strength(cands: tuple[tuple[Record, int], ...]) -> tuple[bool, int]:
     """(a country, region or curated place by its own name?, the largest population)."""
-    strong = any((r.kind in _STRONG_KINDS or r.curated) and h != 2 for r, h in cands)
-    return strong, max((r.pop for r, h in cands if h != 2), default=0)
+    strong = False
+    pop = 0
+    for r, h in cands:  # (one loop, not two generators: most names have one to three)
+        if h != 2:
+            if not strong and (r.curated or r.kind in _STRONG_KINDS):
+                strong = True
+            if r.pop > pop:
+                pop = r.pop
+    return strong, pop
 
 
 def _is_country(cands: tuple[tuple[Record, int], ...]) -> bool:
