@@ -179,7 +179,9 @@ def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
 
 # a camp known by its number ("Camp 15", "Camp 1E", "Camp 4 Extension": the camps of Cox's
 # Bazar); a place only where the gazetteer — in practice a user's camp list — has that name
-_NUMBERED = re.compile(r"(?<![\w'’-])Camp[ \t]+\d{1,3}[A-Za-z]?\b"
+# (the look-behind after "Camp", not before it: a pattern that begins with a word is looked
+# for a word at a time, one that begins with a look-behind tried at every character)
+_NUMBERED = re.compile(r"Camp(?<![\w'’-]Camp)[ \t]+\d{1,3}[A-Za-z]?\b"
                        r"(?:[ \t]+(?:Extension\b|Ext\b\.?))?")
 #: The kinds of the other places a text must name in a shipped numbered camp's country
 #: ("Camp 6" in a report on Guantánamo is no camp of Cox's Bazar); a camp of the user's own

@@ -126,3 +126,17 @@ def test_searching_around_the_nouns_finds_what_the_whole_text_finds(text):
     # add_tails reads only the stretches around "camp", "crossing" and "checkpoint"
     assert [m.groups() + m.span() for m in tl._phrases_in(text)] == \
         [m.groups() + m.span() for m in tl._PHRASE.finditer(text)]
+
+
+_PLAIN_NUMBERED = re.compile(r"(?<![\w'’-])Camp[ \t]+\d{1,3}[A-Za-z]?\b"
+                             r"(?:[ \t]+(?:Extension\b|Ext\b\.?))?")
+NUMBER_PIECES = ["Camp", "camp", " ", "\t", "9", "10", "1E", "4W", "123", "1234", "Extension",
+                 "Ext", "Ext.", "x", "-", "'", "’", "(", ".", "É", "_"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.lists(st.sampled_from(NUMBER_PIECES), max_size=12).map("".join))
+def test_the_numbered_camp_expression_finds_what_its_plain_form_finds(text):
+    # (its look-behind stands after "Camp", so the text is scanned a word at a time)
+    assert [m.span() for m in tl._NUMBERED.finditer(text)] == \
+        [m.span() for m in _PLAIN_NUMBERED.finditer(text)]
