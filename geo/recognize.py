@@ -1093,16 +1093,18 @@ def _heading(text: str, sp: Span) -> bool:
     # (a heading is short: looking no further back keeps a long line of capitals linear)
     lo = sp.start - _HEADING_MAX if sp.start > _HEADING_MAX else 0
     line = text.rfind("\n", lo, sp.start) + 1
-    if not line and lo or _HAS_LOWER.search(text, line, sp.start):
+    if not line and lo:
+        return False
+    before = text[line:sp.start]
+    if before != before.upper():  # (a lower-case letter of any alphabet: "Côte", not "CÔTE")
         return False
     m = _HEADING_REST.match(text, sp.end)
-    return m is not None
+    return m is not None and m.group() == m.group().upper()
 
 
 _HEADING_MAX = 120
-_HAS_LOWER = re.compile(r"[^\W\d_A-Z]")  # a letter that is not an ASCII capital
-# the rest of a heading's first part: no lower-case letter, then its dash, colon or line end
-_HEADING_REST = re.compile(r"[^\n:—–a-z]{0,80}?(?:[ \t]*[—–:]|[ \t]+-[ \t]|[ \t]*(?:\n|\Z))")
+# the rest of a heading's first part: up to its dash, colon or line end (in capitals: above)
+_HEADING_REST = re.compile(r"[^\n:—–]{0,80}?(?:[ \t]*[—–:]|[ \t]+-[ \t]|[ \t]*(?:\n|\Z))")
 
 
 def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:

@@ -220,6 +220,10 @@ def test_those_names_after_a_cue_or_with_the_article_are_places(text, name, cc):
     ("Intro.\n\nYEMEN: FLOODS AND CHOLERA — SITUATION REPORT No. 3\nRain fell.",
      {"YEMEN": "YE"}),
     ("UNHCR SYRIA — RETURNS FLASH UPDATE, February 2026\nReturns rose.", {"SYRIA": "SY"}),
+    # (capitals of any alphabet: "CÔTE" is no lower case)
+    ("Intro.\n\nCÔTE D'IVOIRE / MALI — FLASH UPDATE\nArrivals rose.",
+     {"CÔTE D'IVOIRE": "CI", "MALI": "ML"}),
+    ("Intro.\n\nRéfugiés au MALI — point de situation\nArrivals rose.", {}),
     # and its two-letter words stay words, not the codes of US states
     ("KEY FIGURES\nFOOD AID IN GAZA\nTrucks waited.", {"GAZA": "PS"}),
 ])
