@@ -1,6 +1,6 @@
 """Camps and crossings named with a lower-case tail: "Roj camp", "the Kalma IDP camp", "the
 Nasib border crossing", "the Vasylivka checkpoint" — and camps known by their number ("Camp
-15", where a user's camp list names it).
+15", where the place table or a user's camp list names it).
 
 The recogniser reads runs of capitalised words, so a lower-case "camp" or "crossing" after a
 name is not part of what it looks up: a camp or crossing known only by its full name ("Roj
@@ -178,7 +178,8 @@ def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
 
 
 # a camp known by its number ("Camp 15", "Camp 1E", "Camp 4 Extension": the camps of Cox's
-# Bazar); a place only where the gazetteer — in practice a user's camp list — has that name
+# Bazar); a place only where the gazetteer has that name (the Cox's Bazar camps ship in the
+# place table; a user's camp list adds others)
 # (the look-behind after "Camp", not before it: a pattern that begins with a word is looked
 # for a word at a time, one that begins with a look-behind tried at every character)
 _NUMBERED = re.compile(r"Camp(?<![\w'’-]Camp)[ \t]+\d{1,3}[A-Za-z]?\b"
