@@ -16,7 +16,9 @@ Score of a candidate (higher wins; see ``geo/README.md``):
   country mentions (``0.5 + 2 × share``); a town in one of the text's first-level divisions
   (+2.5); a division named with other divisions of its country (+2, "Alabama, Georgia and
   Florida"); a division that holds a confidently placed town the text names (+2.5, "Georgia"
-  beside Atlanta; not for a division named like a town of its own); an admin cue right after
+  beside Atlanta; not for a division named like a town of its own), and a country that holds
+  towns or divisions the text places confidently (+2.5: "Georgia" beside Tbilisi and
+  Batumi); an admin cue right after
   the name ("Paris, Texas": +8 for a division, +5 for a country) and, the other way round, +4
   for the division or country that holds the name before the comma ("Albany, New York" is the
   state); a locator ("Tripoli in northern Lebanon", "Lebanon's Tripoli", "the Lebanese city of
