@@ -191,3 +191,12 @@ def test_find_answers_the_same_with_and_without_the_key_filter():
     assert {k: [(r.source, h) for r, h in v] for k, v in got.items()} == \
         {k: [(r.source, h) for r, h in v] for k, v in want.items()}
     assert {fold("Aleppo"), fold("Kafr Nabl"), fold("Sheikh Maqsoud")} <= set(got)
+
+
+def test_the_stored_first_words_are_those_of_the_names(tiny_index):
+    # the build stores them so a process reads them in a few milliseconds, from the first
+    # text on (see geo.recognize.HEADS_MIN_TOKENS): the list must be the names' own
+    gathered = {k for (k,) in tiny_index._con.execute(
+        "SELECT DISTINCT substr(key, 1, instr(key, ' ') - 1) FROM names "
+        "WHERE instr(key, ' ') > 0")}
+    assert gathered and set(tiny_index.heads()) == gathered

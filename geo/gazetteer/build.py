@@ -44,7 +44,7 @@ from geo.normalize import drop_article, fold
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA_GEO = ROOT / "data" / "geo"
 DATA_PLACES = ROOT / "data" / "places"
-SCHEMA_VERSION = "14"
+SCHEMA_VERSION = "15"
 
 _LATIN = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff\u2019]+$")
 _ARABIC = re.compile(r"^[\u0600-\u06ff\s]+$")
@@ -443,6 +443,15 @@ def _mark_capitals(con: sqlite3.Connection) -> None:
                            ORDER BY pop DESC LIMIT 1)""", (cc, cap))
 
 
+def _heads(con: sqlite3.Connection) -> bytes:
+    """The first words of the names of two or more words ("new" of "new york"), one a line:
+    read in one piece when the index opens (``Index.heads``), not gathered from the names
+    table (a tenth of a second)."""
+    rows = con.execute("SELECT DISTINCT substr(key, 1, instr(key, ' ') - 1) FROM names "
+                       "WHERE instr(key, ' ') > 0 ORDER BY 1")
+    return "\n".join(k for (k,) in rows).encode("utf-8", "surrogatepass")
+
+
 def _cluster(con: sqlite3.Connection) -> None:
     """Number the places anew in the order of their names, so that namesakes ("San Juan":
     120 places) share a few pages of the file instead of one page each: a name's candidates
@@ -529,6 +538,7 @@ def build(path: Path, places: dict | None = None, progress: bool = True) -> Path
     _mark_capitals(con)
     _cluster(con)
     con.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    con.execute("INSERT INTO meta VALUES ('heads', ?)", (_heads(con),))
     con.execute("INSERT INTO meta VALUES ('key_filter', ?)",
                 (keyfilter.build(k for (k,) in con.execute("SELECT DISTINCT key FROM names")),))
     con.commit()
