@@ -944,13 +944,24 @@ def _word_before(text: str, start: int) -> str | None:
     return w
 
 
+def _title_reaches(before: str, title: str) -> bool:
+    """Whether the title that ends ``before`` (then maybe a full stop, then blanks) speaks for
+    the name after it: not across a line break ("…before the storm.\n\nFerroviário da
+    Beira"), nor across a full stop after a whole word (a sentence's end: "the storm. Beira"),
+    only after an abbreviation ("Gen. Smith", "Dr. Ali")."""
+    between = before[before.rfind(title) + len(title):]
+    return "\n" not in between and ("." not in between or len(title) <= 4)
+
+
 def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[str],
             person_spans: list[tuple[int, int]], keys_of: dict[str, str]) -> None:
     """Collect the person names a run shows: names after a title, or a given name and more.
     ``keys_of``: the key of every token (``fold_words``)."""
     n = len(toks)
-    prev = _word_before(text, toks[0][0])
-    after_title = prev is not None and prev.lower() in words.titles
+    start = toks[0][0]
+    prev = _word_before(text, start)
+    after_title = prev is not None and prev.lower() in words.titles and _title_reaches(
+        text[start - 30 if start > 30 else 0:start], prev)
     # (one word with no title before it is no name of a person: only the speech rule below
     # may say it is one)
     i = 0 if n > 1 or after_title else n

@@ -279,3 +279,14 @@ def test_a_country_holds_the_towns_the_text_names_as_a_division_does():
     assert got[(text.index("Georgia,"), "Georgia")] == "US"  # "Savannah, Georgia"
     us = "Flights from Atlanta to Savannah resumed as Georgia lifted its storm warning."
     assert found(us)["Georgia"] == ("US", "admin1")
+
+
+def test_a_title_ending_the_last_sentence_names_no_person_after_it():
+    # "storm" is a title ("Storm Ciarán"), but not across a sentence's end or a line break:
+    # the club "Ferroviário da Beira" made Beira a person for the whole report
+    text = ("Cyclone Hadia made landfall south of Beira on Monday.\n\nIn Beira, roofs were "
+            "torn off before the storm.\n\nFerroviário da Beira has offered its stadium.")
+    got = [(m.start, m.country) for m in geo.geoparse(text)]
+    assert (text.index("Beira"), "MZ") in got and (text.index("In Beira") + 3, "MZ") in got
+    # an abbreviated title still speaks for the name after its full stop
+    assert "Jordan" not in found("Gen. Jordan Smith spoke to the press in Amman.")
