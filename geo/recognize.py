@@ -226,6 +226,10 @@ class Span:
     #: names the Palestinian governorate, whose own name has that form; not Mozambique's
     #: Gaza Province)
     cue_named: frozenset[int] | None = None
+    #: an everyday Arabic word that is a place only in a text about these countries ("صور":
+    #: pictures; Tyre in a report on Lebanon): its candidates are theirs (see
+    #: ``data/geo/words/arabic-in-country.txt``, ``geo.resolve.IN_COUNTRY_SHARE``)
+    only_cc: frozenset[str] | None = None
 
 
 _OPENERS = " \t\"'“‘(«[—-"
@@ -453,7 +457,8 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
         if kind == 1:
             spans.extend(_match_arabic(text, toks, fks, lim, alone, cut, found, best_memo[1],
                                        tok_memo[1], words.ar_cues or {}, keys_of,
-                                       words.ar_common, words.ar_unsplit, words.ar_nisba))
+                                       words.ar_common, words.ar_unsplit, words.ar_nisba,
+                                       words.ar_in_country))
             if words.ar_nisba:  # Arabic demonyms ("السوريون", "اللبنانية") are context too
                 demonym_ccs.update(cc for k in fks if (cc := words.ar_nisba.get(k or "")))
             continue
@@ -826,12 +831,15 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
                   cues: dict[str, str], keys_of: dict[str, str],
                   common: frozenset[str] = frozenset(),
                   unsplit: frozenset[str] = frozenset(),
-                  nisba: dict[str, str] | None = None) -> list[Span]:
+                  nisba: dict[str, str] | None = None,
+                  in_country: dict[str, frozenset[str]] | None = None) -> list[Span]:
     """The names of an Arabic-script run, longest first, left to right. A place-type noun
     (``cues``: مدينة، حي، محافظة…) is never a name by itself; before a name it sets the
     name's kind cue. A frequent word that is also some place's name (``common``: كيف، سنة،
     زيارة) is a name only after such a noun ("بلدة طويلة"); a frequent word that begins
-    with و ب ل ف (``unsplit``: ولاية، فاطمة) is never a proclitic and a name."""
+    with و ب ل ف (``unsplit``: ولاية، فاطمة) is never a proclitic and a name. A frequent
+    word of ``in_country`` ("صور": pictures, Tyre) is a place of its countries only, which
+    the resolver keeps only in a text about one of them."""
     out: list[Span] = []
     n = len(toks)
     i = 0
@@ -850,14 +858,25 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
             if best is _UNSEEN:
                 best = memo[mkey] = _best_arabic(text, toks, i, stop, fks, lim[i], found,
                                                  alone[i], cut[i], keys_of, unsplit)
+        only = None
+        if best is not None and best[0] == 0 and best[4] in common and best[4] not in cues \
+                and not (i and cues.get(fks[i - 1] or "")):
+            only = in_country.get(best[4]) if in_country else None
+            if only is not None and not _in_country_name(toks, i, best[0], nisba):
+                best = None
+            elif only is not None:
+                cands = tuple(c for c in best[5]
+                              if c[0].country in only and c[0].kind != "neighbourhood")
+                best = best[:5] + (cands,) if cands else None
         if best is None or best[0] == 0 and (
-                best[4] in cues
-                or best[4] in common and not (i and cues.get(fks[i - 1] or ""))):
+                best[4] in cues or best[4] in common and only is None
+                and not (i and cues.get(fks[i - 1] or ""))):
             i += 1
             continue
         dj, skip, length, surface, key, cands = best
         sp = Span(base + skip, base + skip + length, surface, key, cands, dj + 1, False, False,
                   False, None, None, False, False, False, False, 0, 0, None, True)
+        sp.only_cc = only
         if i and cues:
             kind = cues.get(fks[i - 1] or "")
             if kind in _AR_CUE_WORD:
@@ -868,6 +887,35 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
         out.append(sp)
         i += dj + 1  # the first token after the span
     return out
+
+
+#: Particles before a verb: "لا أدري" (I do not know) is no town.
+_AR_NEGATIONS = frozenset("لا ما لم لن".split())
+
+
+def _definite(w: str) -> bool:
+    """An Arabic word with the article (after at most one proclitic): الخيام، والخيام، للخيام."""
+    return w.startswith(("ال", "لل")) or len(w) > 3 and w[0] in _AR_PREFIXES \
+        and w[1:].startswith("ال")
+
+
+def _in_country_name(toks: list, i: int, dj: int, nisba: dict[str, str] | None) -> bool:
+    """Whether the everyday word at token ``i`` (``dj`` + 1 tokens) of an Arabic run stands
+    where a name can: not after a negation ("لا أدري"), not as an adjective after a definite
+    noun ("الخيام البيضاء", the white tents; "الخلاف القائم", the dispute at hand), not as
+    the first noun of a construct before a definite one ("صور الأقمار", pictures of the
+    satellites) unless that one is an adjective of nationality ("صور اللبنانية")."""
+    w = toks[i][2]
+    if i:
+        prev = toks[i - 1][2]
+        # (an adjective has no proclitic: "المرج والبيضاء" is al-Marj and al-Bayda)
+        if prev in _AR_NEGATIONS or w.startswith("ال") and _definite(prev):
+            return False
+    j = i + dj + 1
+    # (the next word with a conjunction is the next name: "صور والنبطية")
+    if not _definite(w) and j < len(toks) and (nxt := toks[j][2]).startswith(("ال", "لل")):
+        return bool(nisba) and fold(nxt) in nisba
+    return True
 
 
 def _best_arabic(text: str, toks: list, i: int, stop: int, fks: list[str | None], joins: int,

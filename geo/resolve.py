@@ -372,6 +372,10 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
             nxt = places[i + 1] if i + 1 < n else None
             prv = places[i - 1] if i else None
             row, big, _likely = statics[i]
+            if sp.only_cc is not None and max(ctx.country_share.get(c, 0.0)
+                                              for c in sp.only_cc) < IN_COUNTRY_SHARE:
+                answers[i] = None  # "صور" (pictures) in a text not about Lebanon
+                continue
             if len(row) == 1:  # one candidate: it is the pick, with no rival, whatever the
                 _s, best, how = row[0]  # context adds to its score
                 answers[i] = None if _weak(sp, best, how, ctx) else (best, 1.0)
@@ -468,6 +472,10 @@ COMPASS_NAMES = frozenset(
     + [f"centre{sep}{b}" for b in ("nord", "sud", "est", "ouest") for sep in ("-", " ")]
     + "north south east west nord sud est ouest centre center central northern southern "
       "eastern western".split())
+#: The share of a text's places in a country that makes an everyday Arabic word of
+#: ``data/geo/words/arabic-in-country.txt`` that country's place ("صور", Tyre, in a text a
+#: fifth or more of whose places are in Lebanon).
+IN_COUNTRY_SHARE = 0.2
 WEAK_ALT_POP = 50_000
 WEAK_POP = 5_000
 WEAK_TWIN_KM = 50.0

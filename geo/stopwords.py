@@ -59,6 +59,9 @@ class WordLists:
     ar_unsplit: frozenset[str] = frozenset()
     #: folded Arabic adjective of nationality ("اللبنانية", "سوريون") -> country code
     ar_nisba: dict[str, str] | None = None
+    #: folded words of ``ar_common`` that are a well-known place of these countries in a text
+    #: about them ("صور": pictures, and Tyre in a report on Lebanon)
+    ar_in_country: dict[str, frozenset[str]] | None = None
 
 
 _AR_PROCLITICS = ("", "ال", "و", "ب", "ل", "ف", "وال", "بال", "فال", "كال")
@@ -86,6 +89,20 @@ def _arabic_common(name: str) -> frozenset[str]:
     from geo.normalize import fold
 
     return frozenset(fold(w) for w in _read(name))
+
+
+def _arabic_in_country() -> dict[str, frozenset[str]]:
+    """``arabic-in-country.txt``: folded word -> the country codes where it is the place."""
+    from geo.normalize import fold
+
+    out: dict[str, frozenset[str]] = {}
+    for line in (WORDS_DIR / "arabic-in-country.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, rest = line.partition("\t")
+        codes = rest.partition("\t")[0]
+        out[fold(word.strip())] = frozenset(c.strip() for c in codes.split(",") if c.strip())
+    return out
 
 
 def _arabic_nisba() -> dict[str, str]:
@@ -116,6 +133,7 @@ def word_lists() -> WordLists:
             for v in (row.get("plural_or_variants") or "").split(";"):
                 if v.strip():
                     demonyms[v.strip()] = cc
+    in_country = _arabic_in_country()
     return WordLists(
         months=_read("months.txt"),
         weekdays=_read("weekdays.txt"),
@@ -131,6 +149,10 @@ def word_lists() -> WordLists:
         ar_cues=_arabic_cues(),
         teams=_read("team-names.txt"),
         ar_common=_arabic_common("arabic-common.txt"),
-        ar_unsplit=_arabic_common("arabic-unsplit.txt"),
+        # (a word whose rest is an in-country place is split after all: "وصور" in a report
+        # on Lebanon is "and Tyre"; the checks of the in-country words then apply)
+        ar_unsplit=frozenset(w for w in _arabic_common("arabic-unsplit.txt")
+                             if w[1:] not in in_country),
         ar_nisba=_arabic_nisba(),
+        ar_in_country=in_country,
     )

@@ -142,3 +142,44 @@ def test_arabic_demonyms_are_context_for_the_whole_text(text, ccs):
     from geo.recognize import recognise
 
     assert recognise(text, get_index(), word_lists())[1] == ccs
+
+
+# An everyday word that is also a well-known town of one country (arabic-in-country.txt): the
+# town in a text about that country, the word elsewhere and where grammar makes it a word.
+_LEBANON = "قصفت الطائرات بلدات في جنوب لبنان قرب النبطية وبنت جبيل. "
+
+
+@pytest.mark.parametrize("text, surface, name", [
+    (_LEBANON + "ونزح آلاف السكان إلى صور أمس.", "صور", "Tyre"),
+    (_LEBANON + "وفتحت المدارس في صور والنبطية أبوابها للنازحين.", "صور", "Tyre"),
+    (_LEBANON + "النبطية وصور: الخدمات تحت الضغط.", "صور", "Tyre"),
+    ("فرت عائلات من العراق والأنبار إلى القائم قرب الحدود السورية مع العراق.", "القائم",
+     "Al Qā’im"),
+])
+def test_an_everyday_word_is_its_countrys_town_in_a_text_about_that_country(
+        text, surface, name):
+    got = [(m.text, m.name) for m in geo.geoparse(text)]
+    assert (surface, name) in got
+
+
+@pytest.mark.parametrize("text, word", [
+    ("نشرت الوكالة صور الدمار في المدينة بعد الزلزال في تركيا.", "صور"),  # not about Lebanon
+    (_LEBANON + "وأظهرت صور الأقمار الاصطناعية حجم الدمار.", "صور"),  # pictures of the satellites
+    (_LEBANON + "وقالت إحدى النازحات: لا أدري أين أذهب.", "أدري"),  # I do not know
+    ("نصبت الخيام البيضاء في بنغازي ودرنة في ليبيا بعد الفيضانات.", "البيضاء"),  # white tents
+    ("وقال إن الخلاف القائم بين بغداد والأنبار في العراق لم يحل.", "القائم"),  # the dispute at hand
+])
+def test_an_everyday_word_stays_a_word_where_it_is_one(text, word):
+    assert word not in {m.text for m in geo.geoparse(text)}
+
+
+def test_every_in_country_word_is_a_frequent_word_of_that_countrys_place():
+    from geo.gazetteer import get_index
+
+    lists = word_lists()
+    assert lists.ar_in_country, "the in-country list is empty"
+    index = get_index()
+    for key, ccs in lists.ar_in_country.items():
+        assert key in lists.ar_common, key  # everyday sense first (else no list is needed)
+        places = index.find([key]).get(key, ())
+        assert any(r.country in ccs for r, _how in places), (key, ccs)
