@@ -859,8 +859,12 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
                 best = memo[mkey] = _best_arabic(text, toks, i, stop, fks, lim[i], found,
                                                  alone[i], cut[i], keys_of, unsplit)
         only = None
+        # a frequent word is a name after a place-type noun without the article ("بلدة
+        # طويلة"); after one with it, the word is its adjective ("المعبر البري", by land)
+        cued = best is not None and best[0] == 0 and best[4] in common and i > 0 \
+            and bool(cues.get(fks[i - 1] or "")) and not _definite(toks[i - 1][2])
         if best is not None and best[0] == 0 and best[4] in common and best[4] not in cues \
-                and not (i and cues.get(fks[i - 1] or "")):
+                and not cued:
             only = in_country.get(best[4]) if in_country else None
             if only is not None and not _in_country_name(toks, i, best[0], nisba):
                 best = None
@@ -869,8 +873,7 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
                               if c[0].country in only and c[0].kind != "neighbourhood")
                 best = best[:5] + (cands,) if cands else None
         if best is None or best[0] == 0 and (
-                best[4] in cues or best[4] in common and only is None
-                and not (i and cues.get(fks[i - 1] or ""))):
+                best[4] in cues or best[4] in common and only is None and not cued):
             i += 1
             continue
         dj, skip, length, surface, key, cands = best

@@ -54,6 +54,15 @@ PLACES = frozenset("""
 #: "الخيام" (the tents) is also Khiam in south Lebanon, and humanitarian reports speak of
 #: tents in every other line ("بلدة الخيام" is still the town).
 WORDS = frozenset("خيام الخيام".split())
+#: Words of humanitarian reporting past the cut that GeoNames gives some town elsewhere, found
+#: by looking up our own list of the vocabulary of such reports (shelter, water, floods…):
+#: "سيول" torrents (also an Arabic spelling of Seoul, which reports on Korea name after its
+#: noun: "العاصمة الكورية سيول"), "مساكن" dwellings (Msaken), "مرفأ" port (Merefa), "كلفة"
+#: cost (Calafat), "البري" by land, "المعبر البري" (Albury; a Khartoum quarter), "هزة" tremor
+#: (Heze), "أفران" bakeries (Ifrane), "المزرعة" the farm, "الحمامات" latrines (Hammamet),
+#: "أبراج" towers, of telecommunications (a quarter of Aleppo).
+WORDS |= frozenset("سيول مساكن مرفأ كلفة البري هزة أفران المزرعة الحمامات أبراج الأبراج"
+                   .split())
 #: Frequent words that fold like a name of ``arabic-names.csv`` but are another word, by our
 #: judgement: "شأن" (a matter; "بشأن", about) folds like "شان", Shan State, which reports
 #: name after its cue ("ولاية شان"); "هند" is the given name Hind, India being "الهند".

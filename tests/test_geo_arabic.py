@@ -25,6 +25,12 @@ def places(text: str) -> list[tuple[str, str, str]]:
     ("قال إن الدولة لن تسمح بذلك لأول مرة منذ سنة.", "سنة"),  # year: of Sanandaj
     ("استمر القصف يوميا خلال زيارة الوفد.", "زيارة"),  # a visit: a Syrian sub-district
     ("وأكد أن الحرية حق للجميع.", "الحرية"),  # freedom: of Liberdade
+    # the vocabulary of humanitarian reports
+    ("جرفت السيول مئات المنازل وتضررت مساكن كثيرة.", "مساكن"),  # dwellings: Msaken
+    ("جرفت سيول غزيرة الطرق الترابية.", "سيول"),  # torrents: Seoul
+    ("ارتفعت كلفة النقل عبر المعبر البري.", "كلفة"),  # cost: Calafat; by land: Albury
+    ("وصلت الشحنة إلى مرفأ الصيادين.", "مرفأ"),  # port: Merefa
+    ("شعر السكان بهزة قوية وتوقفت أفران الخبز.", "أفران"),  # bakeries: Ifrane
 ])
 def test_everyday_arabic_words_are_not_places(text, word):
     assert word in text
