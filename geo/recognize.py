@@ -126,6 +126,10 @@ _STRONG_KINDS = frozenset({"country", "admin1", "region"})
 # that also names the actor Denzel Washington
 _LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|across|outside|inside|towards?|via|"
                        r"around)[ \t]+$")
+#: "the island of", "the town of": what follows is a place, even a word the text used as a
+#: person's name ("Ana Flores" … "the island of Flores")
+_KIND_OF = re.compile(r"\b(?:island|city|town|village|province|state|region|district|county|"
+                      r"governorate|department|municipality|port|capital)[ \t]+of[ \t]+$", re.I)
 #: The people a town must have for a common word after "in", "to", "near"… to name it.
 LOCATIVE_TOWN_POP = 20_000
 # sports clubs named after their city ("Manchester United", "Real Madrid"): the club, not the
@@ -1185,7 +1189,8 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
         if s in words.months or s in words.weekdays:
             return False
         if s in persons and not (_is_big(cands) and _LOCATIVE.search(
-                text, max(0, sp.start - 12), sp.start)):
+                text, max(0, sp.start - 12), sp.start)) \
+                and not _KIND_OF.search(text, max(0, sp.start - 16), sp.start):
             return False
         if s in words.feature and _OF_NEXT.match(text, sp.end):
             return False  # "Bay" of an unknown "Bay of …" is not Somalia's Bay region

@@ -290,3 +290,15 @@ def test_a_title_ending_the_last_sentence_names_no_person_after_it():
     assert (text.index("Beira"), "MZ") in got and (text.index("In Beira") + 3, "MZ") in got
     # an abbreviated title still speaks for the name after its full stop
     assert "Jordan" not in found("Gen. Jordan Smith spoke to the press in Amman.")
+
+
+def test_a_kind_of_place_and_of_names_a_place_the_text_used_as_a_persons_name():
+    # "Ana Flores" makes Flores a person's name for the text, but "the island of Flores",
+    # "the town of Flores" name the place
+    text = ("Ana Flores, a teacher, said the ash fell all night. Thousands of villagers on the "
+            "island of Flores spent a second night in tents.")
+    got = {m.start for m in geo.geoparse(text)}
+    assert text.index("Flores", 20) in got and text.index("Flores") not in got
+    # not after other words
+    text = "Ana Flores, a teacher, said the ash fell all night. Flores said it would go on."
+    assert not geo.geoparse(text)
