@@ -230,6 +230,7 @@ class Span:
     #: names the Palestinian governorate, whose own name has that form; not Mozambique's
     #: Gaza Province)
     cue_named: frozenset[int] | None = None
+    the_before: bool = False  # "the " right before: "the Atlantic" is the ocean, not a town
     #: an everyday Arabic word that is a place only in a text about these countries ("صور":
     #: pictures; Tyre in a report on Lebanon): its candidates are theirs (see
     #: ``data/geo/words/arabic-in-country.txt``, ``geo.resolve.IN_COUNTRY_SHARE``)
@@ -1119,10 +1120,10 @@ def _keep_cached(text: str, sp: Span, words: WordLists, persons: set[str],
         added = sp.ntok == 1 and not person and s in persons
         hit = memo[key] = (keep, added, sp.cands, sp.initial, sp.common, sp.qualifier,
                            sp.kind_cue, sp.comma_next, sp.cue_end, sp.in_gap, sp.poss,
-                           sp.place_cc)
+                           sp.place_cc, sp.the_before)
         return keep
     keep, added, sp.cands, sp.initial, sp.common, sp.qualifier, sp.kind_cue, \
-        sp.comma_next, sp.cue_end, sp.in_gap, sp.poss, sp.place_cc = hit
+        sp.comma_next, sp.cue_end, sp.in_gap, sp.poss, sp.place_cc, sp.the_before = hit
     if added:
         persons.add(s)
     return keep
@@ -1180,6 +1181,9 @@ _HEADING_REST = re.compile(r"[^\n:—–]{0,80}?(?:[ \t]*[—–:]|[ \t]+-[ \t]|
 def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     """Decide whether a span is a place mention; sets cues on the span as a side effect."""
     s = sp.surface
+    st = sp.start
+    sp.the_before = st >= 4 and text[st - 4:st] == "the " \
+        and (st == 4 or not text[st - 5].isalnum())
     cands = sp.cands
     if s in words.orgnames:
         return False  # "IOM", "Red Cross": the organisation, whatever the gazetteer holds

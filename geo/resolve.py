@@ -327,7 +327,7 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
     statics = []
     countries: dict[str, float] = defaultdict(int)
     for sp in places:
-        skey = (sp.surface, sp.key, sp.kind_cue)
+        skey = (sp.surface, sp.key, sp.kind_cue, sp.the_before)
         hit = static_of.get(skey)
         if hit is None:
             hit = static_of[skey] = _static(sp)
@@ -355,9 +355,9 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
             or sp.poss and prv.end == sp.start - 3) else None
         if after is not None or before is not None or sp.place_cc:
             mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.cue_end, after, before,
-                    sp.place_cc)
+                    sp.place_cc, sp.the_before)
         else:
-            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok)
+            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.the_before)
         j = first.get(mkey)
         if j is None:
             j = first[mkey] = i
@@ -417,6 +417,9 @@ def _static(sp: Span) -> tuple[list[tuple[float, Record, int]], Record | None, R
     row = []
     ps = plain(sp.surface)
     named = sp.cue_named
+    # "the Atlantic", "the Sahel": after "the", a region of that name over the towns (a town
+    # takes no article, unless it is part of its name: "The Hague")
+    the_region = sp.the_before and any(r.kind == "region" for r, _h in sp.cands)
     likely = None
     top = -math.inf
     for rec, how in sp.cands:
@@ -425,6 +428,9 @@ def _static(sp: Span) -> tuple[list[tuple[float, Record, int]], Record | None, R
             top, likely = s, rec
         if named and rec.rid in named:
             s += CUE_NAMED  # "Gaza governorate": the division whose name has that form
+        if the_region and rec.kind == "city" and not rec.curated \
+                and not rec.name.lower().startswith("the "):
+            s -= THE_TOWN
         if rec.kind in ("admin1", "admin2", "admin3") and sp.kind_cue not in \
                 _ADMIN_CUE_KINDS and any(t.country == rec.country and
                                          km(t.lat, t.lon, rec.lat, rec.lon) < 100
@@ -493,6 +499,8 @@ FAR_NAMESAKE_KM = 500.0
 CAPITAL = 1.5
 #: The name and the kind word after it are a record's own name form ("Gaza governorate").
 CUE_NAMED = 3.0
+#: What a town loses after "the" when a region has the name ("the Atlantic").
+THE_TOWN = 3.0
 #: The population a town with none in GeoNames counts as (see ``_pop``).
 UNKNOWN_TOWN_POP = 2_000
 #: The sentence places the name in a country: "Tripoli in Lebanon", "Lebanon's Tripoli", "the

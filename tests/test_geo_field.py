@@ -302,3 +302,14 @@ def test_a_kind_of_place_and_of_names_a_place_the_text_used_as_a_persons_name():
     # not after other words
     text = "Ana Flores, a teacher, said the ash fell all night. Flores said it would go on."
     assert not geo.geoparse(text)
+
+
+def test_after_the_a_region_of_the_name_wins_over_the_towns():
+    # Atlantic, Iowa and Pacific, Missouri are towns; "the Atlantic", "the Pacific" the oceans,
+    # even in a text whose other places are all in the United States
+    got = {m.text: m.kind for m in geo.geoparse(
+        "The storm moved over the Atlantic toward Florida and Texas, while islands in the "
+        "Pacific braced for a typhoon near Hawaii.")}
+    assert got["Atlantic"] == "region" and got["Pacific"] == "region"
+    # without the article the town may still be meant
+    assert found("Atlantic, Iowa, voted on Tuesday.")["Atlantic"] == ("US", "city")
