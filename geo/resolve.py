@@ -428,9 +428,10 @@ def _static(sp: Span) -> tuple[list[tuple[float, Record, int]], Record | None, R
             top, likely = s, rec
         if named and rec.rid in named:
             s += CUE_NAMED  # "Gaza governorate": the division whose name has that form
-        if the_region and rec.kind == "city" and not rec.curated \
+        if the_region and (rec.kind == "city" and not rec.curated or rec.kind in (
+                "admin1", "admin2") and not sp.kind_cue) \
                 and not rec.name.lower().startswith("the "):
-            s -= THE_TOWN
+            s -= THE_TOWN  # (and "the Red Sea" is the sea, not the Egyptian governorate)
         if rec.kind in ("admin1", "admin2", "admin3") and sp.kind_cue not in \
                 _ADMIN_CUE_KINDS and any(t.country == rec.country and
                                          km(t.lat, t.lon, rec.lat, rec.lon) < 100

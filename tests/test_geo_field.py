@@ -313,3 +313,13 @@ def test_after_the_a_region_of_the_name_wins_over_the_towns():
     assert got["Atlantic"] == "region" and got["Pacific"] == "region"
     # without the article the town may still be meant
     assert found("Atlantic, Iowa, voted on Tuesday.")["Atlantic"] == ("US", "city")
+
+
+def test_after_the_a_sea_wins_over_the_division_of_its_name():
+    # Egypt's and Sudan's Red Sea governorate and state are named after the sea; "the Red
+    # Sea" in a text on Egypt is still the sea, "Red Sea state" the division
+    text = ("Egypt's canal revenue fell as ships avoided the Red Sea; Cairo and Suez and "
+            "Alexandria felt it.")
+    assert found(text)["Red Sea"][1] == "region"
+    assert found("Flooding hit Port Sudan in Red Sea state, Sudan.")["Red Sea"] == ("SD",
+                                                                                   "admin1")
