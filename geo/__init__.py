@@ -96,6 +96,7 @@ def _parse(text: str, index: Index, words: WordLists, demonyms: bool,
     from geo.divisions import settle
     from geo.recognize import recognise
     from geo.resolve import resolve
+    from geo.sport import drop_teams
     from geo.states import add_states
     from geo.tails import add_tails
 
@@ -106,6 +107,7 @@ def _parse(text: str, index: Index, words: WordLists, demonyms: bool,
         spans, demonym_ccs = recognise(chunk, index, words)
         spans = add_tails(chunk, spans, index)  # "Roj camp", "the Nasib border crossing"
         spans = add_states(chunk, spans, index)  # "Athens, Ga.", "London, Ont."
+        spans = drop_teams(chunk, spans)  # "Kenya beat Tanzania 2–1": the teams
         # a name repeated many times mostly has one kind and confidence: worked out once
         # (spans of one name share their candidate tuple, kept alive by ``spans``)
         scores: dict[tuple, tuple[str, float]] = {}

@@ -1,0 +1,46 @@
+"""Countries standing for their national teams in a match report (geo/sport.py)."""
+
+from __future__ import annotations
+
+import geo
+from geo.sport import is_sport_text
+
+REPORT = (
+    "NAIROBI — Kenya beat Tanzania 2–1 on Saturday in the last warm-up match before the "
+    "tournament. The striker headed the winner in stoppage time after Tanzania had come back "
+    "from a goal down. Tanzania's coach said the match was the test they needed.\n\n"
+    "In Kenya, the stadium in Eldoret was renovated. The team play their group matches in "
+    "Kampala against Morocco, Mali and Angola. The Tanzania government said all venues in "
+    "western Uganda would pass inspection. Kenya open the tournament against Nigeria.")
+
+
+def _countries(text: str) -> list[tuple[int, str]]:
+    return [(m.start, m.text) for m in geo.geoparse(text) if m.kind == "country"]
+
+
+def test_countries_that_play_are_their_teams():
+    got = dict(_countries(REPORT))
+    for team in ("Morocco", "Mali", "Angola", "Nigeria"):
+        assert team not in got.values(), team
+    assert REPORT.index("Kenya beat") not in got
+    assert REPORT.index("Tanzania 2") not in got
+    assert REPORT.index("Tanzania's") not in got
+    assert REPORT.index("Kenya open") not in got
+
+
+def test_the_country_itself_stays_where_the_report_speaks_of_it():
+    got = dict(_countries(REPORT))
+    assert got.get(REPORT.index("Kenya, the stadium")) == "Kenya"  # "In Kenya"
+    assert got.get(REPORT.index("Tanzania government")) == "Tanzania"
+    assert got.get(REPORT.index("Uganda would")) == "Uganda"  # "western Uganda"
+    # the venues are places
+    assert {"Eldoret", "Kampala", "NAIROBI"} <= {m.text for m in geo.geoparse(REPORT)}
+
+
+def test_other_texts_keep_their_countries():
+    # the same verbs in a humanitarian report are about the countries themselves
+    text = ("Kenya opened its border to refugees as Sudan faced a fifth month of fighting; "
+            "Uganda won praise for its policy, and Ethiopia met donors in Addis Ababa.")
+    assert not is_sport_text(text)
+    assert {"Kenya", "Sudan", "Uganda", "Ethiopia"} <= {t for _s, t in _countries(text)}
+    assert is_sport_text(REPORT)
