@@ -231,6 +231,8 @@ class Span:
     #: Gaza Province)
     cue_named: frozenset[int] | None = None
     the_before: bool = False  # "the " right before: "the Atlantic" is the ocean, not a town
+    #: the place of a wire dateline with its state: "PERU, Ind. —" (geo.states)
+    dateline: bool = False
     #: an everyday Arabic word that is a place only in a text about these countries ("صور":
     #: pictures; Tyre in a report on Lebanon): its candidates are theirs (see
     #: ``data/geo/words/arabic-in-country.txt``, ``geo.resolve.IN_COUNTRY_SHARE``)

@@ -130,6 +130,8 @@ class Context:
         self.near_places: dict[tuple[int, int], float] = defaultdict(int)  # each point once
         self.far: dict[tuple[int, int], float] = defaultdict(int)  # 5° cells
         self.own: dict[int, tuple[float, float]] = {}
+        #: the record each wire dateline's name was placed at ("PERU, Ind."), by plain name
+        self.datelines: dict[str, int] = {}
 
     def _set_countries(self, cc: dict[str, float]) -> None:
         for c in self.demonym_ccs:
@@ -150,6 +152,8 @@ class Context:
         points = {}
         weights: dict[tuple[float, float], float] = defaultdict(int)
         for i, sp, r, share, n in picks:
+            if sp.dateline:
+                self.datelines[plain(sp.surface)] = r.rid
             if r.kind == "country":
                 cc[r.country] += 1.0 * n
             elif r.kind == "admin1":
@@ -270,6 +274,13 @@ class Context:
                     break
         if sp.place_cc and rec.country == sp.place_cc and rec.kind != "country":
             s += LOCATOR  # "the Lebanese city of Tripoli"
+        if self.datelines and not sp.dateline and not sp.place_cc and not sp.poss \
+                and not (nxt is not None and nxt.cue_end and _placed_by(sp, nxt)) \
+                and self.datelines.get(plain(sp.surface)) == rec.rid:
+            # "PERU, Ind. — … crested in Peru": the story's own town, named again (not where
+            # the name is placed anew: "CAMBRIDGE, Mass. — … its laboratory in Cambridge,
+            # England")
+            s += DATELINE
         if sp.kind_cue:
             if sp.kind_cue in _ADMIN_CUE_KINDS:
                 s += 3.0 if rec.kind in ("admin1", "admin2", "admin3") else -2.0
@@ -500,6 +511,10 @@ FAR_NAMESAKE_KM = 500.0
 CAPITAL = 1.5
 #: The name and the kind word after it are a record's own name form ("Gaza governorate").
 CUE_NAMED = 3.0
+#: What the town of the story's dateline gains when the story names it again ("PERU, Ind.
+#: — … in Peru"): as much as "the Lebanese city of" gives, so that only such a cue of its own
+#: takes the name elsewhere.
+DATELINE = 8.0
 #: What a town loses after "the" when a region has the name ("the Atlantic").
 THE_TOWN = 3.0
 #: The population a town with none in GeoNames counts as (see ``_pop``).

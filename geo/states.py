@@ -61,6 +61,7 @@ def add_states(text: str, spans: list[Span], index: Index) -> list[Span]:
         return spans
     pattern, targets = _table()
     new: list[Span] = []
+    by_end: dict[int, Span] | None = None
     for m in pattern.finditer(text):
         i = m.start() - 1
         while i >= 0 and (text[i].isalpha() or text[i] in ".'’-"):
@@ -75,4 +76,11 @@ def add_states(text: str, spans: list[Span], index: Index) -> list[Span]:
         if cands:
             start = m.start(1)
             new.append(Span(start, m.end(1), abbr, fold(abbr), cands, 1, cue_end=True))
+            if word.isupper():  # "PERU, Ind." opening a line: a wire dateline
+                if by_end is None:
+                    by_end = {sp.end: sp for sp in spans}
+                sp = by_end.get(m.start())
+                if sp is not None and sp.surface.isupper() and (
+                        sp.start == 0 or text[sp.start - 1] == "\n"):
+                    sp.dateline = True
     return merge(spans, new) if new else spans

@@ -323,3 +323,17 @@ def test_after_the_a_sea_wins_over_the_division_of_its_name():
     assert found(text)["Red Sea"][1] == "region"
     assert found("Flooding hit Port Sudan in Red Sea state, Sudan.")["Red Sea"] == ("SD",
                                                                                    "admin1")
+
+
+def test_a_dateline_town_is_the_town_of_the_name_through_the_story():
+    text = ("PERU, Ind. — The Wabash River crested Wednesday at 19.8 feet in Peru, closing "
+            "roads across Miami County. Drivers between downtown Peru and the north side were "
+            "sent on a detour.")
+    got = [(m.text, m.country, m.kind) for m in geo.geoparse(text) if m.text.lower() == "peru"]
+    assert got == [("PERU", "US", "city"), ("Peru", "US", "city"), ("Peru", "US", "city")]
+    # a name placed anew keeps its own place
+    text = ("CAMBRIDGE, Mass. — The firm will close its laboratory in Cambridge, England, "
+            "and keep its main site across the river from Boston.")
+    assert [m.country for m in geo.geoparse(text) if m.text == "Cambridge"] == ["GB"]
+    # without a dateline, the country
+    assert found("Floods hit Peru and Bolivia.")["Peru"] == ("PE", "country")
