@@ -465,7 +465,7 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
             spans.extend(_match_arabic(text, toks, fks, lim, alone, cut, found, best_memo[1],
                                        tok_memo[1], words.ar_cues or {}, keys_of,
                                        words.ar_common, words.ar_unsplit, words.ar_nisba,
-                                       words.ar_in_country))
+                                       words.ar_in_country, words.ar_adjectives))
             if words.ar_nisba:  # Arabic demonyms ("السوريون", "اللبنانية") are context too
                 demonym_ccs.update(cc for k in fks if (cc := words.ar_nisba.get(k or "")))
             continue
@@ -839,7 +839,8 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
                   common: frozenset[str] = frozenset(),
                   unsplit: frozenset[str] = frozenset(),
                   nisba: dict[str, str] | None = None,
-                  in_country: dict[str, frozenset[str]] | None = None) -> list[Span]:
+                  in_country: dict[str, frozenset[str]] | None = None,
+                  adjectives: frozenset[str] = frozenset()) -> list[Span]:
     """The names of an Arabic-script run, longest first, left to right. A place-type noun
     (``cues``: مدينة، حي، محافظة…) is never a name by itself; before a name it sets the
     name's kind cue. A frequent word that is also some place's name (``common``: كيف، سنة،
@@ -880,7 +881,11 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
                               if c[0].country in only and c[0].kind != "neighbourhood")
                 best = best[:5] + (cands,) if cands else None
         if best is None or best[0] == 0 and (
-                best[4] in cues or best[4] in common and only is None and not cued):
+                best[4] in cues or best[4] in common and only is None and not cued
+                # "الدقيق الأبيض", the white flour: an adjective after a definite noun
+                or best[4] in adjectives and i > 0 and toks[i][2].startswith("ال")
+                and _definite(toks[i - 1][2]) and not cues.get(fks[i - 1] or "")
+                and fks[i - 1] != _CAPITAL):
             i += 1
             continue
         dj, skip, length, surface, key, cands = best
@@ -899,6 +904,8 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
     return out
 
 
+#: "the capital", in apposition before its name: "العاصمة الخرطوم" (folded)
+_CAPITAL = fold("العاصمة")
 #: Particles before a verb: "لا أدري" (I do not know) is no town.
 _AR_NEGATIONS = frozenset("لا ما لم لن".split())
 

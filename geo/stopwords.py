@@ -62,6 +62,9 @@ class WordLists:
     #: folded words of ``ar_common`` that are a well-known place of these countries in a text
     #: about them ("صور": pictures, and Tyre in a report on Lebanon)
     ar_in_country: dict[str, frozenset[str]] | None = None
+    #: folded Arabic adjectives that are also town names ("الأبيض": white, El Obeid): after
+    #: a definite noun, the adjective ("الدقيق الأبيض")
+    ar_adjectives: frozenset[str] = frozenset()
 
 
 _AR_PROCLITICS = ("", "ال", "و", "ب", "ل", "ف", "وال", "بال", "فال", "كال")
@@ -155,4 +158,5 @@ def word_lists() -> WordLists:
                              if w[1:] not in in_country),
         ar_nisba=_arabic_nisba(),
         ar_in_country=in_country,
+        ar_adjectives=_arabic_common("arabic-adjectives.txt"),
     )

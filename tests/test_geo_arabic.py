@@ -189,3 +189,22 @@ def test_every_in_country_word_is_a_frequent_word_of_that_countrys_place():
         assert key in lists.ar_common, key  # everyday sense first (else no list is needed)
         places = index.find([key]).get(key, ())
         assert any(r.country in ccs for r, _how in places), (key, ccs)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("قال متحدث باسم البيت الأبيض إن الإدارة تدرس العقوبات على السودان.", "الأبيض"),  # White House
+    ("خرجت ومعها الدقيق الأبيض والماء من كادقلي.", "الأبيض"),  # the white flour, not El Obeid
+    ("تعيش الأسرة في الخيمة الزرقاء قرب المفرق في الأردن.", "الزرقاء"),  # the blue tent
+    ("فقدت الأراضي الرطبة نصف مساحتها في العراق.", "الرطبة"),  # the wetlands, not Rutba
+])
+def test_an_adjective_after_a_definite_noun_is_no_town(text, word):
+    assert word not in {m.text for m in geo.geoparse(text)}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("وصلت القوافل إلى الأبيض في شمال كردفان.", "El Obeid"),
+    ("نزح آلاف إلى مدينة الأبيض.", "El Obeid"),  # after a place-type noun
+    ("عاد اللاجئون إلى الزرقاء في الأردن.", "Zarqa"),
+])
+def test_the_same_word_elsewhere_is_the_town(text, name):
+    assert name in {m.name for m in geo.geoparse(text)}
