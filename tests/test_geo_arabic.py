@@ -31,6 +31,8 @@ def places(text: str) -> list[tuple[str, str, str]]:
     ("ارتفعت كلفة النقل عبر المعبر البري.", "كلفة"),  # cost: Calafat; by land: Albury
     ("وصلت الشحنة إلى مرفأ الصيادين.", "مرفأ"),  # port: Merefa
     ("شعر السكان بهزة قوية وتوقفت أفران الخبز.", "أفران"),  # bakeries: Ifrane
+    ("يعمل في ورشة عند مفرق الطرق المؤدي إلى المدينة.", "مفرق"),  # a junction: Mafraq
+    ("وأبلغوا فوراً عن أي دخان يرونه.", "دخان"),  # smoke: Dukhan
 ])
 def test_everyday_arabic_words_are_not_places(text, word):
     assert word in text
