@@ -129,7 +129,8 @@ _LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|across|outside|inside|towa
 #: "the island of", "the town of": what follows is a place, even a word the text used as a
 #: person's name ("Ana Flores" … "the island of Flores")
 _KIND_OF = re.compile(r"\b(?:island|city|town|village|province|state|region|district|county|"
-                      r"governorate|department|municipality|port|capital)[ \t]+of[ \t]+$", re.I)
+                      r"governorate|department|municipality|port|capital|outskirts|suburbs|"
+                      r"(?:north|south)(?:-?(?:east|west))?|east|west)[ \t]+of[ \t]+$", re.I)
 #: The people a town must have for a common word after "in", "to", "near"… to name it.
 LOCATIVE_TOWN_POP = 20_000
 # sports clubs named after their city ("Manchester United", "Real Madrid"): the club, not the
@@ -1187,6 +1188,16 @@ _HEADING_MAX = 120
 _HEADING_REST = re.compile(r"[^\n:—–]{0,80}?(?:[ \t]*[—–:]|[ \t]+-[ \t]|[ \t]*(?:\n|\Z))")
 
 
+_LIST_BEFORE = re.compile(rf"[{_UP}][\w'’.-]*,[ \t]+$")
+_LIST_AFTER = re.compile(rf"(?:,[ \t]+(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+)[{_UP}]")
+
+
+def _in_list(text: str, sp: Span) -> bool:
+    """Whether the span stands inside a list of names: "Rabat, Casablanca and Marrakech"."""
+    return bool(_LIST_BEFORE.search(text, max(0, sp.start - 40), sp.start)
+                and _LIST_AFTER.match(text, sp.end))
+
+
 def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     """Decide whether a span is a place mention; sets cues on the span as a side effect."""
     s = sp.surface
@@ -1201,8 +1212,8 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     if sp.ntok == 1:
         if s in words.months or s in words.weekdays:
             return False
-        if s in persons and not (_is_big(cands) and _LOCATIVE.search(
-                text, max(0, sp.start - 12), sp.start)) \
+        if s in persons and not (_is_big(cands) and (_LOCATIVE.search(
+                text, max(0, sp.start - 12), sp.start) or _in_list(text, sp))) \
                 and not _KIND_OF.search(text, max(0, sp.start - 16), sp.start):
             return False
         if s in words.feature and _OF_NEXT.match(text, sp.end):

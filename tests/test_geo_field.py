@@ -337,3 +337,15 @@ def test_a_dateline_town_is_the_town_of_the_name_through_the_story():
     assert [m.country for m in geo.geoparse(text) if m.text == "Cambridge"] == ["GB"]
     # without a dateline, the country
     assert found("Floods hit Peru and Bolivia.")["Peru"] == ("PE", "country")
+
+
+def test_a_city_the_text_used_as_a_surname_is_still_placed_by_direction_or_list():
+    # "Carla Lima" and "Wydad Casablanca" make the names persons' for the text; "north of
+    # Lima" and a list of cities still name the places
+    text = ("Carla Lima, a logistics analyst, said so. The port, 80 km north of Lima, handled "
+            "1.6 million containers.")
+    assert [m.start for m in geo.geoparse(text)] == [text.index("Lima", 50)]
+    text = ("Scouts from Wydad Casablanca and Orlando Pirates will watch. The last edition drew "
+            "record crowds to Rabat, Casablanca and Marrakech.")
+    got = {m.start for m in geo.geoparse(text)}
+    assert text.index("Casablanca", 40) in got and text.index("Casablanca") not in got
