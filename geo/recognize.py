@@ -88,15 +88,29 @@ _SPEECH = re.compile(r"\s+(?:said|says|told|added|stated|explained|noted|warned|
                      r"praised|condemned|criticised|criticized|hailed|welcomed)\b")
 _DIVISION_CUES = frozenset({"province", "governorate", "state", "county", "region", "district",
                             "prefecture", "oblast", "department", "zone", "raion", "rayon",
-                            "woreda", "township", "hromada", "cercle", "lga",
+                            "woreda", "township", "hromada", "cercle", "lga", "division",
+                            "subdivision", "commune",
                             # (and a river: "the Juba river" is the river named so)
                             "river"})
 #: Kind words that make a division of the name before them ("the Centre department").
 _ADMIN_CUES = frozenset({"province", "governorate", "state", "county", "region", "district",
-                         "prefecture", "oblast", "department", "zone"})
+                         "prefecture", "oblast", "department", "zone", "division"})
+# (and the plural, which speaks for the names of the list it closes: "Maru and Tsafe LGAs")
 _KIND_CUE = re.compile(r"\s+(province|governorate|state|county|region|district|prefecture|"
-                       r"oblast|department|zone|raions?|rayon|woreda|township|hromada|cercle|"
-                       r"LGA|city|town|village|river)\b", re.I)
+                       r"oblast|department|division|subdivision|zone|raion|rayon|woreda|"
+                       r"township|hromada|cercle|commune|LGA|city|town|village|river)(s?)\b",
+                       re.I)
+_LIST_GAP = re.compile(r"(?:,[ \t]+(?:and[ \t]+)?|[ \t]+and[ \t]+)")
+_TOWN_WORDS = frozenset({"city", "town", "village", "river"})
+
+
+def _kind_cue(text: str, pos: int) -> re.Match | None:
+    """The kind word right after ``pos`` ("Idlib governorate", "Maru and Tsafe LGAs"), or
+    None; a plural town word is a category, not a name's kind ("Beach towns")."""
+    k = _KIND_CUE.match(text, pos)
+    if k is not None and k.group(2) and k.group(1).lower() in _TOWN_WORDS:
+        return None
+    return k
 _LOWER_TITLE = re.compile(r"\b(\w+)\.?\s+$")
 _THING_AFTER = re.compile(r"[ \t]+(?:ha?emorrhagic[ \t]+)?(?:virus|viruses|ebolavirus|fever|flu|"
                           r"influenza|disease|"
@@ -370,6 +384,8 @@ def _loose(text: str, toks: list, sp: Span, words: WordLists) -> bool:
             continue
         if w in words.demonyms or len(w) <= 2 or w.lower() in words.english:
             continue  # "Randwick Racecourse", "A Longview woman": a descriptor, not a name
+        if w.lower().rstrip("s") in _DIVISION_CUES:
+            continue  # "Tsafe LGA", "Maru and Tsafe LGAs": the kind of place
         gap = text[b:sp.start] if k < sp.tok_i else text[sp.end:a]
         if gap.strip(" \t-"):
             continue
@@ -498,8 +514,28 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
         return sp.demonym is not None or _keep_cached(text, sp, words, persons, keep_memo)
 
     out = _disjoint(spans, keep)
+    _share_plural_cue(text, out)
     _name_with_kind(out, index)
     return out, demonym_ccs
+
+
+def _share_plural_cue(text: str, spans: list[Span]) -> None:
+    """A plural kind word after a list of names is each name's: "the Centre and Artibonite
+    departments", "Idlib, Hama and Aleppo governorates", "Sabon Birni and Isa LGAs"."""
+    for j in range(len(spans) - 1, 0, -1):
+        sp = spans[j]
+        if sp.kind_cue is None or sp.arabic:
+            continue
+        k = _kind_cue(text, sp.end)
+        if k is None or not k.group(2):
+            continue
+        i = j - 1
+        nxt = sp
+        while i >= 0 and spans[i].kind_cue is None and not spans[i].arabic \
+                and _LIST_GAP.fullmatch(text, spans[i].end, nxt.start):
+            spans[i].kind_cue = sp.kind_cue
+            nxt = spans[i]
+            i -= 1
 
 
 def _name_with_kind(spans: list[Span], index: Index) -> None:
@@ -1162,7 +1198,7 @@ _PART_WORDS = frozenset({"Centre", "Center", "Middle", "Upper", "Lower", "Greate
 
 def _division_next(text: str, end: int) -> bool:
     """Whether a lower-case kind of division follows: "Centre department", "Upper region"."""
-    kc = _KIND_CUE.match(text, end)
+    kc = _kind_cue(text, end)
     return kc is not None and kc.group(1) in _ADMIN_CUES
 
 
@@ -1267,7 +1303,7 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
                 and any(r.pop >= LOCATIVE_TOWN_POP and h in (0, 3) for r, h in cands)
                 # nor when a kind of place follows in lower case: "Tubas governorate",
                 # "Reading district" (not "the State Department")
-                or (kc := _KIND_CUE.match(text, sp.end)) and kc.group(1).islower()):
+                or (kc := _kind_cue(text, sp.end)) and kc.group(1).islower()):
             return False
         if sp.initial and not big and pop < 1000 and not sp.cued:
             return False
@@ -1327,9 +1363,9 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
         sp.qualifier = q.group(1).lower()
     else:
         sp.qualifier = _qualifier_before(text[max(0, sp.start - 40):sp.start])
-    k = _KIND_CUE.match(after)
+    k = _kind_cue(after, 0)
     if k:
-        sp.kind_cue = k.group(1).lower().rstrip("s")  # "Bakhmutskyi and X raions"
+        sp.kind_cue = k.group(1).lower()
     sp.comma_next = after.startswith(", ")
     sp.cue_end = not _CAP_NEXT.match(after)
     g = _IN_GAP.match(after) if after.startswith((" in", ", in", "\tin")) else None

@@ -51,7 +51,8 @@ _KIND_PRIOR = {"country": 10.0, "region": 9.0, "admin1": 6.0, "admin2": 5.0, "ad
 _CURATED_PRIOR = {"admin1": 6.0, "admin2": 5.0, "admin3": 4.5, "neighbourhood": 4.0,
                   "road": 4.0, "crossing": 4.0, "site": 4.0, "city": 5.0, "region": 5.0}
 _ADMIN_CUE_KINDS = frozenset({"province", "governorate", "state", "county", "region", "district",
-                              "prefecture", "oblast", "department", "zone", "raion", "rayon"})
+                              "prefecture", "oblast", "department", "zone", "raion", "rayon",
+                              "division", "subdivision"})
 # (a woreda, township, hromada, cercle or LGA is named like its seat, which is the place to
 # show when no division of that name is listed: those cues favour neither)
 _TOWN_CUES = frozenset({"city", "town", "village"})

@@ -349,3 +349,24 @@ def test_a_city_the_text_used_as_a_surname_is_still_placed_by_direction_or_list(
             "record crowds to Rabat, Casablanca and Marrakech.")
     got = {m.start for m in geo.geoparse(text)}
     assert text.index("Casablanca", 40) in got and text.index("Casablanca") not in got
+
+
+@pytest.mark.parametrize("text, surfaces, cc", [
+    # a plural kind word speaks for each name of the list it closes
+    ("Gunmen attacked villages in Maru and Tsafe LGAs of Zamfara State.", ("Maru", "Tsafe"),
+     "NG"),
+    ("Flooding hit Jacobabad, Larkana and Dadu districts of Sindh.", ("Jacobabad", "Larkana",
+                                                                      "Dadu"), "PK"),
+])
+def test_a_plural_kind_word_makes_each_name_of_its_list_a_division(text, surfaces, cc):
+    got = {m.text: (m.country, m.kind) for m in geo.geoparse(text)}
+    for s in surfaces:
+        assert got.get(s, ("", ""))[0] == cc, s
+    if "districts" in text:  # (an LGA is named like its seat and favours neither)
+        assert got[surfaces[0]][1] in ("admin2", "admin3"), got
+
+
+def test_a_plural_town_word_is_a_category():
+    # "Beach towns": no town called Beach
+    text = "Beach towns from Wrightsville Beach to Carolina Beach repaired their dunes."
+    assert "Beach" not in {m.text for m in geo.geoparse(text)}
