@@ -57,9 +57,19 @@ EXTENTS = {  # (lat, lon) boxes; a country of two parts has two
     "UG": ((-1.6, 4.3), (29.5, 35.1)),
     "CF": ((2.1, 11.1), (14.3, 27.6)),
     "MZ": ((-27.0, -10.3), (30.1, 41.0)),
+    # border crossings of Afghanistan and Pakistan, the Americas, the Caucasus and North Africa
+    "AF": ((29.3, 38.6), (60.4, 75.0)),
+    "PK": ((23.6, 37.1), (60.8, 77.9)),
+    "CO": ((-4.3, 13.5), (-79.1, -66.8)),
+    "BR": ((-33.8, 5.3), (-74.0, -34.7)),
+    "AZ": ((38.3, 41.95), (44.7, 50.4)),
+    "AM": ((38.8, 41.35), (43.4, 46.7)),
+    "GE": ((41.0, 43.6), (40.0, 46.8)),
+    "LY": ((19.5, 33.3), (9.3, 25.2)),
+    "EG": ((22.0, 31.7), (24.7, 36.9)),
 }
 # countries where an Arabic name is expected
-ARABIC_NAMED = {"SY", "SD", "PS", "JO", "YE", "LB", "IQ"}
+ARABIC_NAMED = {"SY", "SD", "PS", "JO", "YE", "LB", "IQ", "LY", "EG"}
 
 
 def _features() -> list[dict]:
