@@ -89,7 +89,7 @@ _SPEECH = re.compile(r"\s+(?:said|says|told|added|stated|explained|noted|warned|
 _DIVISION_CUES = frozenset({"province", "governorate", "state", "county", "region", "district",
                             "prefecture", "oblast", "department", "zone", "raion", "rayon",
                             "woreda", "township", "hromada", "cercle", "lga", "division",
-                            "subdivision", "commune",
+                            "subdivision", "commune", "island",
                             # (and a river: "the Juba river" is the river named so)
                             "river"})
 #: Kind words that make a division of the name before them ("the Centre department").
@@ -145,6 +145,7 @@ _LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|across|outside|inside|towa
 _KIND_OF = re.compile(r"\b(?:island|city|town|village|province|state|region|district|county|"
                       r"governorate|department|municipality|port|capital|outskirts|suburbs|"
                       r"(?:north|south)(?:-?(?:east|west))?|east|west)[ \t]+of[ \t]+$", re.I)
+_ISLAND_OF = re.compile(r"\b(?:island|isle)[ \t]+of[ \t]+$", re.I)
 #: The people a town must have for a common word after "in", "to", "near"… to name it.
 LOCATIVE_TOWN_POP = 20_000
 # sports clubs named after their city ("Manchester United", "Real Madrid"): the club, not the
@@ -1366,6 +1367,9 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     k = _kind_cue(after, 0)
     if k:
         sp.kind_cue = k.group(1).lower()
+    elif text.endswith("of ", 0, sp.start) and _ISLAND_OF.search(text, max(0, sp.start - 14),
+                                                                  sp.start):
+        sp.kind_cue = "island"  # "the island of Flores": the island, named "Flores Island"
     sp.comma_next = after.startswith(", ")
     sp.cue_end = not _CAP_NEXT.match(after)
     g = _IN_GAP.match(after) if after.startswith((" in", ", in", "\tin")) else None

@@ -287,7 +287,7 @@ class Context:
                 s += 3.0 if rec.kind in ("admin1", "admin2", "admin3") else -2.0
             elif rec.kind == "city" and sp.kind_cue in _TOWN_CUES:
                 s += 1.0
-            elif sp.kind_cue == "river":  # "the Blue Nile river": not the state
+            elif sp.kind_cue in ("river", "island"):  # "the Blue Nile river": not the state
                 s += 3.0 if rec.kind == "region" else -2.0
         if self.own and rec.kind not in ("country", "region"):
             if self._count(self.near, rec.lat, rec.lon, 1.0, idx):

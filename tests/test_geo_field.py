@@ -370,3 +370,10 @@ def test_a_plural_town_word_is_a_category():
     # "Beach towns": no town called Beach
     text = "Beach towns from Wrightsville Beach to Carolina Beach repaired their dunes."
     assert "Beach" not in {m.text for m in geo.geoparse(text)}
+
+
+def test_the_island_of_a_name_is_the_island():
+    text = "Thousands of villagers on the island of Flores spent a night in tents."
+    assert found(text)["Flores"] == ("ID", "region")
+    # the bare name stays what it was without the cue (a department of Uruguay)
+    assert found("Heavy rain fell in Flores and Durazno, Uruguay.")["Flores"][0] == "UY"
