@@ -67,6 +67,8 @@ EXTENTS = {  # (lat, lon) boxes; a country of two parts has two
     "GE": ((41.0, 43.6), (40.0, 46.8)),
     "LY": ((19.5, 33.3), (9.3, 25.2)),
     "EG": ((22.0, 31.7), (24.7, 36.9)),
+    # Nepal (districts)
+    "NP": ((26.3, 30.5), (80.0, 88.3)),
 }
 # countries where an Arabic name is expected
 ARABIC_NAMED = {"SY", "SD", "PS", "JO", "YE", "LB", "IQ", "LY", "EG"}
