@@ -50,7 +50,7 @@ EXTENTS = {  # (lat, lon) boxes; a country of two parts has two
     "RO": ((43.6, 48.3), (20.2, 29.8)),
     "MD": ((45.4, 48.5), (26.6, 30.2)),
     "IN": ((21.9, 29.5), (88.0, 97.5)),  # its north-east only: Manipur and Mizoram
-    # the DR Congo, its eastern neighbours, the Central African Republic, Mozambique
+    # the DR Congo, its eastern neighbours, the Central African Republic, Mozambique (and Malawi)
     "CD": ((-13.6, 5.5), (12.0, 31.5)),
     "BI": ((-4.6, -2.2), (28.9, 30.95)),
     "RW": ((-2.95, -1.0), (28.8, 31.0)),
@@ -69,6 +69,8 @@ EXTENTS = {  # (lat, lon) boxes; a country of two parts has two
     "EG": ((22.0, 31.7), (24.7, 36.9)),
     # Nepal (districts)
     "NP": ((26.3, 30.5), (80.0, 88.3)),
+    # Malawi (districts)
+    "MW": ((-17.2, -9.3), (32.6, 36.0)),
 }
 # countries where an Arabic name is expected
 ARABIC_NAMED = {"SY", "SD", "PS", "JO", "YE", "LB", "IQ", "LY", "EG"}
