@@ -41,11 +41,50 @@ _TEAM_AFTER = re.compile(
     r"had taken the lead|led|trailed|equali[sz]ed|scored|came back|qualified|advanced|"
     r"move on|moved on|crashed out|were knocked out|were eliminated|thrashed|edged|"
     r"\d{1,2}[–-]\d{1,2}))\b")
-#: Before a team: a preposition or verb of the game, or a score.
-_TEAM_BEFORE = re.compile(
-    r"\b(?:against|beat|beating|beats|face|faces|facing|meet|meets|meeting|vs\.?|v\.?|"
-    r"versus|lost to|losing to|fell to|defeated by|beaten by|win over|victory over|"
-    r"draw with|drew with|knocked out|eliminated|\d{1,2}[–-]\d{1,2})[ \t]+(?:either[ \t]+)?$")
+#: The first word after a team that ``_TEAM_AFTER`` may go on from (looked at first: the
+#: expression, 45 words long, is tried only after one of these).
+_AFTER_FIRST = frozenset(
+    "beat beats drew lost loses face faces faced meet meets met play plays played open opens "
+    "opened won win wins took take takes had led trailed equalised equalized scored came "
+    "qualified advanced move moved crashed were thrashed edged".split())
+_NEXT_WORD = re.compile(rf"({_AP})?[ \t]+([a-z]+|\d)")
+#: Before a team: a word of the game ("against Morocco", "beat Tanzania"), or two ("lost to
+#: Egypt", "win over Mali"), maybe then "either" ("face either Portugal or Croatia").
+_BEFORE_ONE = frozenset("against beat beating beats face faces facing meet meets meeting vs vs. "
+                        "v v. versus eliminated".split())
+_BEFORE_TWO = {"to": {"lost", "losing", "fell"}, "by": {"defeated", "beaten"},
+               "over": {"win", "victory"}, "with": {"draw", "drew"}, "out": {"knocked"}}
+_SCORE = re.compile(r"\d{1,2}[–-]\d{1,2}$")
+
+
+def _team_before(before: str) -> bool:
+    """Whether the words right before a country make it a team (see ``_BEFORE_ONE``)."""
+    if not before[-1:].isspace():
+        return False
+    b = before.rstrip()
+    last = b[max(b.rfind(" "), b.rfind("\t"), b.rfind("\n")) + 1:].lower()
+    if last not in _BEFORE_ONE and last not in _BEFORE_TWO and last != "either" \
+            and not last[:1].isdigit():
+        return False  # (nearly every span: no list of words made)
+    ws = before.split()
+    if ws and ws[-1].lower() == "either":
+        ws.pop()
+    if not ws:
+        return False
+    last = ws[-1].lower()
+    if last in _BEFORE_ONE or _SCORE.match(last):
+        return True
+    return len(ws) > 1 and ws[-2].lower() in _BEFORE_TWO.get(last, ())
+
+
+def _team_after(text: str, end: int) -> bool:
+    """Whether a verb or score of the game, or a possessive with a noun of it, follows."""
+    m = _NEXT_WORD.match(text, end)
+    if m is None or not (m.group(1) or m.group(2) in _AFTER_FIRST or m.group(2).isdigit()):
+        return False
+    return _TEAM_AFTER.match(text, end) is not None
+
+
 _LIST_GAP = re.compile(r"(?:,[ \t]+|[ \t]+(?:and|or)[ \t]+|,[ \t]+(?:and|or)[ \t]+)$")
 #: Right before a mention: the country, not its team ("In Kenya", "western Uganda").
 _PLACE_BEFORE = re.compile(
@@ -71,24 +110,28 @@ def _country(sp: Span) -> bool:
 
 def drop_teams(text: str, spans: list[Span]) -> list[Span]:
     """``spans`` without the countries that stand for their teams (in order, as given)."""
-    if not is_sport_text(text):
-        return spans
     teams: set[str] = set()
     team_at: set[int] = set()
     prev_team: Span | None = None
+    country: dict[str, bool] = {}  # per name (a text names a few names many times)
     for sp in spans:
-        if not _country(sp):
+        c = country.get(sp.key)
+        if c is None:
+            c = country[sp.key] = _country(sp)
+        if not c:
             prev_team = None
             continue
-        before = text[max(0, sp.start - 24):sp.start]
-        team = bool(_TEAM_AFTER.match(text, sp.end) or _TEAM_BEFORE.search(before)) or (
+        team = _team_after(text, sp.end) \
+            or _team_before(text[max(0, sp.start - 24):sp.start]) or (
             prev_team is not None
             and _LIST_GAP.fullmatch(text, prev_team.end, sp.start) is not None)
         if team:
             teams.add(sp.surface)
             team_at.add(sp.start)
         prev_team = sp if team else None
-    if not teams:
+    # (whether the text is a sports report is asked only once a country looks like a team:
+    # reading the whole text for words of the game cost 4 % of a first pass)
+    if not teams or not is_sport_text(text):
         return spans
     return [sp for sp in spans
             if sp.start not in team_at and not (
