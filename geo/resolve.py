@@ -133,6 +133,8 @@ class Context:
         self.own: dict[int, tuple[float, float]] = {}
         #: the record each wire dateline's name was placed at ("PERU, Ind."), by plain name
         self.datelines: dict[str, int] = {}
+        #: (country, first-level code) of a dateline's town: the story is local there
+        self.local: tuple[str, str] | None = None
 
     def _set_countries(self, cc: dict[str, float]) -> None:
         for c in self.demonym_ccs:
@@ -155,6 +157,8 @@ class Context:
         for i, sp, r, share, n in picks:
             if sp.dateline:
                 self.datelines[plain(sp.surface)] = r.rid
+                if r.kind == "city" and r.admin1:
+                    self.local = (r.country, r.admin1)
             if r.kind == "country":
                 cc[r.country] += 1.0 * n
             elif r.kind == "admin1":
@@ -275,13 +279,21 @@ class Context:
                     break
         if sp.place_cc and rec.country == sp.place_cc and rec.kind != "country":
             s += LOCATOR  # "the Lebanese city of Tripoli"
-        if self.datelines and not sp.dateline and not sp.place_cc and not sp.poss \
-                and not (nxt is not None and nxt.cue_end and _placed_by(sp, nxt)) \
+        # (a name placed by what follows, or placing what comes before: "Oslo, Norway")
+        anew = self.datelines and (sp.place_cc or sp.poss or _placed_anew(sp, nxt) or (
+            prv is not None and prv.comma_next and sp.start == prv.end + 2
+            and any(r.kind in ("admin1", "country") for r, _h in sp.cands)))
+        if self.datelines and not sp.dateline and not anew \
                 and self.datelines.get(plain(sp.surface)) == rec.rid:
             # "PERU, Ind. — … crested in Peru": the story's own town, named again (not where
             # the name is placed anew: "CAMBRIDGE, Mass. — … its laboratory in Cambridge,
             # England")
             s += DATELINE
+        if self.local is not None and rec.kind == "city" and rec.admin1 == self.local[1] \
+                and rec.country == self.local[0] and not sp.dateline and not anew:
+            # a local story ("NORWAY, Maine —") names the towns around its own: "Paris" in
+            # it is Paris, Maine, unless the story places it elsewhere
+            s += LOCAL_TOWN
         if sp.kind_cue:
             if sp.kind_cue in _ADMIN_CUE_KINDS:
                 s += 3.0 if rec.kind in ("admin1", "admin2", "admin3") else -2.0
@@ -303,6 +315,12 @@ class Context:
             elif self._count(self.far, rec.lat, rec.lon, 5.0, idx):
                 s += 0.7 * weak
         return s
+
+
+def _placed_anew(sp: Span, nxt: Span | None) -> bool:
+    """Whether a division or country right after the name places it ("Cambridge, England")."""
+    return nxt is not None and nxt.cue_end and _placed_by(sp, nxt) and any(
+        r.kind in ("admin1", "country") for r, _h in nxt.cands)
 
 
 def _placed_by(sp: Span, nxt: Span) -> bool:
@@ -460,6 +478,8 @@ def _weak(sp: Span, rec: Record, how: int, ctx: Context) -> bool:
     """A lone word that only names a small place by an alternate spelling, in a text that
     never mentions that place's country, or a name that matches a town only once its article
     is dropped: more likely a word that happens to be a place name."""
+    if sp.dateline:
+        return False  # "NORWAY, Maine —": the story's own town, however small
     if rec.kind in ("admin1", "admin2") and not rec.curated and not sp.kind_cue \
             and not ctx.country_share.get(rec.country) and plain(rec.name) in COMPASS_NAMES:
         return True  # "North-east" heading a paragraph on Syria is not Botswana's district
@@ -516,6 +536,10 @@ CUE_NAMED = 3.0
 #: — … in Peru"): as much as "the Lebanese city of" gives, so that only such a cue of its own
 #: takes the name elsewhere.
 DATELINE = 8.0
+#: What a town of the dateline's state or province gains in that story ("NORWAY, Maine —
+#: … Mexico"): about what a town of 100,000 more people has over it (a local paper names
+#: the towns around it; one far away it places: "Paris, France").
+LOCAL_TOWN = 4.0
 #: What a town loses after "the" when a region has the name ("the Atlantic").
 THE_TOWN = 3.0
 #: The population a town with none in GeoNames counts as (see ``_pop``).

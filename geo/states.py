@@ -61,7 +61,6 @@ def add_states(text: str, spans: list[Span], index: Index) -> list[Span]:
         return spans
     pattern, targets = _table()
     new: list[Span] = []
-    by_end: dict[int, Span] | None = None
     for m in pattern.finditer(text):
         i = m.start() - 1
         while i >= 0 and (text[i].isalpha() or text[i] in ".'’-"):
@@ -76,11 +75,17 @@ def add_states(text: str, spans: list[Span], index: Index) -> list[Span]:
         if cands:
             start = m.start(1)
             new.append(Span(start, m.end(1), abbr, fold(abbr), cands, 1, cue_end=True))
-            if word.isupper():  # "PERU, Ind." opening a line: a wire dateline
-                if by_end is None:
-                    by_end = {sp.end: sp for sp in spans}
-                sp = by_end.get(m.start())
-                if sp is not None and sp.surface.isupper() and (
-                        sp.start == 0 or text[sp.start - 1] == "\n"):
-                    sp.dateline = True
-    return merge(spans, new) if new else spans
+    out = merge(spans, new) if new else spans
+    _mark_datelines(text, out)
+    return out
+
+
+def _mark_datelines(text: str, spans: list[Span]) -> None:
+    """Mark the place of each wire dateline: a name in capitals opening a line, then ", " and
+    its state or country ("PERU, Ind. —", "NORWAY, Maine —", "KANSAS CITY, Mo. (AP)")."""
+    for i in range(len(spans) - 1):
+        sp, nxt = spans[i], spans[i + 1]
+        if nxt.start == sp.end + 2 and text.startswith(", ", sp.end) \
+                and (sp.start == 0 or text[sp.start - 1] == "\n") and sp.surface.isupper() \
+                and any(r.kind in ("admin1", "country") for r, _h in nxt.cands):
+            sp.dateline = True

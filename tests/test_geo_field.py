@@ -377,3 +377,17 @@ def test_the_island_of_a_name_is_the_island():
     assert found(text)["Flores"] == ("ID", "region")
     # the bare name stays what it was without the cue (a department of Uruguay)
     assert found("Heavy rain fell in Flores and Durazno, Uruguay.")["Flores"][0] == "UY"
+
+
+def test_a_dateline_with_the_state_spelled_out_and_the_towns_around_it():
+    # "NORWAY, Maine —": the town, however small, and the story's later "Norway"s with it
+    text = ("Rain and an old question: should Norway and Paris share an ambulance?\n\n"
+            "NORWAY, Maine — When the river rose, crews in Norway and neighbouring towns "
+            "pumped basements.")
+    got = [(m.country, m.kind) for m in geo.geoparse(text) if m.text.lower() == "norway"]
+    assert got == [("US", "city")] * 3
+    # a town placed anew keeps its own place, even a dateline's name ("Norway, Europe")
+    text = ("NORWAY, Maine — The selectboard met on Tuesday. A delegation from Oslo, Norway, "
+            "visited the town last year.")
+    got = [(m.start, m.country) for m in geo.geoparse(text) if m.text.lower() == "norway"]
+    assert got == [(0, "US"), (text.index("Norway, visited"), "NO")]
