@@ -16,7 +16,7 @@ import pytest
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
 SETS = ("news", "arabic", "sitrep", "wire", "local", "arabic2", "field", "web", "field2", "arabic3",
-        "long", "long2", "long3")
+        "long", "long2", "long3", "long4")
 NEW_SETS = ("arabic", "sitrep", "wire")
 ARABIC_CUES = ("حي", "مدينة", "بلدة", "قرية", "ريف", "مخيم", "معبر", "طريق", "محافظة", "ناحية",
                "ولاية", "ميناء", "منطقة", "مديرية")
@@ -76,7 +76,7 @@ def test_long_set_holds_whole_documents_with_their_lines():
     the next sentence reads as one run of capitalised words, which no real report has)."""
     docs = _docs("long")
     assert len(docs) >= 16 and sum(len(d["toponyms"]) for d in docs) >= 500
-    docs += _docs("long2") + _docs("long3")
+    docs += _docs("long2") + _docs("long3") + _docs("long4")
     assert all(len(d["text"]) >= 2000 for d in docs)
     assert all("\n\n" in d["text"] for d in docs)
     assert not any("\n\n\n" in d["text"] or d["text"] != d["text"].strip() for d in docs)
