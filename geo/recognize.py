@@ -138,14 +138,17 @@ _DEMONYM_OF = re.compile(
 _STRONG_KINDS = frozenset({"country", "admin1", "region"})
 # a preposition of place right before a name: "flew to Washington" is the place even in a text
 # that also names the actor Denzel Washington
-_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|across|outside|inside|towards?|via|"
-                       r"around)[ \t]+$")
+_LOCATIVE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Tt]o|[Ff]rom|[Nn]ear|into|across|outside|inside|"
+                       r"towards?|via|around)[ \t]+$")
 #: "the island of", "the town of": what follows is a place, even a word the text used as a
 #: person's name ("Ana Flores" … "the island of Flores")
 _KIND_OF = re.compile(r"\b(?:island|city|town|village|province|state|region|district|county|"
                       r"governorate|department|municipality|port|capital|outskirts|suburbs|"
                       r"(?:north|south)(?:-?(?:east|west))?|east|west)[ \t]+of[ \t]+$", re.I)
 _ISLAND_OF = re.compile(r"\b(?:island|isle)[ \t]+of[ \t]+$", re.I)
+#: The people a town must have to be named after "in", "to", "near"… by a word the text
+#: also used as a person's name.
+PERSON_TOWN_POP = 10_000
 #: The people a town must have for a common word after "in", "to", "near"… to name it.
 LOCATIVE_TOWN_POP = 20_000
 # sports clubs named after their city ("Manchester United", "Real Madrid"): the club, not the
@@ -1249,9 +1252,12 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     if sp.ntok == 1:
         if s in words.months or s in words.weekdays:
             return False
-        if s in persons and not (_is_big(cands) and (_LOCATIVE.search(
-                text, max(0, sp.start - 12), sp.start) or _in_list(text, sp))) \
+        if s in persons and not (_LOCATIVE.search(text, max(0, sp.start - 12), sp.start)
+                                 and _best_strength(cands)[1] >= PERSON_TOWN_POP
+                                 or _is_big(cands) and _in_list(text, sp)) \
                 and not _KIND_OF.search(text, max(0, sp.start - 16), sp.start):
+            # (a town of some size after "in", "to", "from" is the town, though someone
+            # quoted bears its name: "Amadou Djibo, a trader" … "in Djibo")
             return False
         if s in words.feature and _OF_NEXT.match(text, sp.end):
             return False  # "Bay" of an unknown "Bay of …" is not Somalia's Bay region

@@ -391,3 +391,10 @@ def test_a_dateline_with_the_state_spelled_out_and_the_towns_around_it():
             "visited the town last year.")
     got = [(m.start, m.country) for m in geo.geoparse(text) if m.text.lower() == "norway"]
     assert got == [(0, "US"), (text.index("Norway, visited"), "NO")]
+
+
+def test_a_town_after_in_is_the_town_though_someone_quoted_bears_its_name():
+    text = ("Amadou Djibo, a trader, left the town in March. In Djibo, a bag of maize costs "
+            "twice what it did; fuel for the hospital is flown to Djibo from Ouagadougou.")
+    got = [m.start for m in geo.geoparse(text) if m.text == "Djibo"]
+    assert got == [text.index("Djibo,", 20), text.index("to Djibo") + 3]
