@@ -930,10 +930,19 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
             i += 1
             continue
         dj, skip, length, surface, key, cands = best
-        sp = Span(base + skip, base + skip + length, surface, key, cands, dj + 1, False, False,
+        start, cue_kind = base + skip, None
+        if dj and cues and (cue_kind := cues.get(fks[i] or "")) is not None \
+                and fks[i] != _RIF:
+            # "معبر نصيب", "محافظة الحديدة": a gazetteer name that begins with its place-type
+            # noun; the noun is a cue, never part of the place's name ("ريف دمشق" is one)
+            start = toks[i + 1][0]
+            surface = text[start:base + skip + length]
+        sp = Span(start, base + skip + length, surface, key, cands, dj + 1, False, False,
                   False, None, None, False, False, False, False, 0, 0, None, True)
         sp.only_cc = only
-        if i and cues:
+        if cue_kind in _AR_CUE_WORD:
+            sp.kind_cue = _AR_CUE_WORD[cue_kind]
+        elif i and cues:
             kind = cues.get(fks[i - 1] or "")
             if kind in _AR_CUE_WORD:
                 sp.kind_cue = _AR_CUE_WORD[kind]
@@ -947,6 +956,8 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
 
 #: "the capital", in apposition before its name: "العاصمة الخرطوم" (folded)
 _CAPITAL = fold("العاصمة")
+#: "countryside": a place-type noun that is part of a governorate's name ("ريف دمشق")
+_RIF = fold("ريف")
 #: Particles before a verb: "لا أدري" (I do not know) is no town.
 _AR_NEGATIONS = frozenset("لا ما لم لن".split())
 

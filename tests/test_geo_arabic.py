@@ -210,3 +210,13 @@ def test_an_adjective_after_a_definite_noun_is_no_town(text, word):
 ])
 def test_the_same_word_elsewhere_is_the_town(text, name):
     assert name in {m.name for m in geo.geoparse(text)}
+
+
+@pytest.mark.parametrize("text, surface, name", [
+    ("أعلنت دمشق إعادة فتح معبر نصيب أمام الشاحنات.", "نصيب", "Nasib crossing"),
+    ("فاضت مياه الوادي في جنوب محافظة الحديدة.", "الحديدة", "Al Hudaydah"),
+    ("نزح الآلاف من ريف دمشق إلى المدينة.", "ريف دمشق", "Rif Dimashq"),  # part of the name
+])
+def test_a_place_type_noun_is_no_part_of_the_name_found_with_it(text, surface, name):
+    got = [(m.text, m.name, text[m.start:m.end]) for m in geo.geoparse(text)]
+    assert (surface, name, surface) in got, got
