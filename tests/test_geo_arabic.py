@@ -220,3 +220,10 @@ def test_the_same_word_elsewhere_is_the_town(text, name):
 def test_a_place_type_noun_is_no_part_of_the_name_found_with_it(text, surface, name):
     got = [(m.text, m.name, text[m.start:m.end]) for m in geo.geoparse(text)]
     assert (surface, name, surface) in got, got
+
+
+def test_a_town_name_before_abd_is_a_given_name():
+    # "ريمة عبد الله" is Reema Abdullah; "ريمة" alone is the Yemeni governorate
+    assert "ريمة" not in {m.text for m in geo.geoparse(
+        "وقالت ريمة عبد الله، منسقة إحدى المنظمات، إن الوضع صعب في اليمن.")}
+    assert "ريمة" in {m.text for m in geo.geoparse("وصلت المساعدات إلى ريمة في اليمن.")}
