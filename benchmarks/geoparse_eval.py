@@ -53,7 +53,8 @@ DEV = SHARED / "eval" / "geovirus.jsonl"
 SEED = SHARED / "seed" / "aleppo-ceasefire-2016-09.txt"
 OWN_SETS = tuple(ROOT / "benchmarks" / "data" / f"cordon-{name}-dev.jsonl"
                  for name in ("news", "arabic", "sitrep", "wire", "local", "arabic2",
-                              "field", "web", "field2", "arabic3", "long", "long2", "long3", "long4"))
+                              "field", "web", "field2", "arabic3", "long", "long2", "long3",
+                              "long4"))
 
 
 def load_docs(path: Path = DEV) -> list[dict]:

@@ -924,7 +924,8 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
         if best is None or best[0] == 0 and (
                 best[4] in cues or best[4] in common and only is None and not cued
                 # "ريمة عبد الله": a given name before "عبد …" (Abdullah, Abd al-…)
-                or i + 2 < n and fks[i + 1] == _ABD and not (i and cues.get(fks[i - 1] or ""))
+                or i + 2 < n and fks[i + 1] == _ABD
+                and not (i and cues.get(fks[i - 1] or ""))
                 # "الدقيق الأبيض", the white flour: an adjective after a definite noun
                 or best[4] in adjectives and i > 0 and toks[i][2].startswith("ال")
                 and _definite(toks[i - 1][2]) and not cues.get(fks[i - 1] or "")
