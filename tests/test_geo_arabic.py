@@ -227,3 +227,13 @@ def test_a_town_name_before_abd_is_a_given_name():
     assert "ريمة" not in {m.text for m in geo.geoparse(
         "وقالت ريمة عبد الله، منسقة إحدى المنظمات، إن الوضع صعب في اليمن.")}
     assert "ريمة" in {m.text for m in geo.geoparse("وصلت المساعدات إلى ريمة في اليمن.")}
+
+
+def test_a_camp_or_crossing_is_found_by_its_name_without_its_noun_unless_a_town_has_it():
+    got = {m.text: m.name for m in geo.geoparse(
+        "قالت مصادر إن معبري باب الهوى وباب السلامة مع تركيا يستقبلان الشاحنات.")}
+    assert got.get("باب الهوى") == "Bab al-Hawa crossing"
+    assert got.get("باب السلامة") == "Bab al-Salam crossing"
+    # "مخيم خان يونس" is a camp, but "خان يونس" alone is the city
+    assert [(m.kind, m.country) for m in geo.geoparse("قصفت الطائرات خان يونس أمس.")] == [
+        ("city", "PS")]

@@ -44,13 +44,17 @@ from geo.normalize import drop_article, fold
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA_GEO = ROOT / "data" / "geo"
 DATA_PLACES = ROOT / "data" / "places"
-SCHEMA_VERSION = "15"
+SCHEMA_VERSION = "17"
 
 _LATIN = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff\u2019]+$")
 _ARABIC = re.compile(r"^[\u0600-\u06ff\s]+$")
 #: Arabic nouns of division type that begin a division's official name ("محافظة البقاع",
 #: "ولاية الخرطوم"); not camp or crossing nouns: "زمزم" alone is also the town.
 _AR_DIVISION_NOUNS = frozenset("محافظة ولاية إقليم اقليم مديرية قضاء ناحية منطقة".split())
+#: Camp and crossing nouns: the name after one is the place too when it has two words or more
+#: ("معبر باب الهوى" is written "باب الهوى"; "معبر نصيب" is not "نصيب", also a village and
+#: "a share").
+_AR_SITE_NOUNS = frozenset("معبر مخيم".split())
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,5}$")
 _ARAB_COUNTRIES = frozenset("SY IQ LB JO PS EG LY TN DZ MA SA YE OM AE QA BH KW SD MR".split())
 
@@ -169,6 +173,7 @@ class _Writer:
         self.places: list[tuple] = []
         self.names: dict[tuple[str, int], int] = {}
         self.by_source: dict[str, int] = {}
+        self.site_rests: list[tuple[int, str, int, bool]] = []
 
     def place(self, source: str, name: str, kind: str, country: str, admin1: str, lat: float,
               lon: float, pop: int, name_ar: str | None, curated: int) -> int:
@@ -192,6 +197,22 @@ class _Writer:
         head, _, rest = name.partition(" ")
         if rest and head in _AR_DIVISION_NOUNS and _ARABIC.match(rest):
             self.name(rid, rest, max(how, 1), derived_ok)
+        elif rest and head in _AR_SITE_NOUNS and " " in rest.strip() and _ARABIC.match(rest):
+            self.site_rests.append((rid, rest, max(how, 1), derived_ok))  # see add_site_rests
+
+    def add_site_rests(self) -> None:
+        """The names of camps and crossings after their noun ("معبر باب الهوى" -> "باب
+        الهوى"), where no other place has that name: "معبر بيت حانون" (Erez) is not "بيت
+        حانون", the town, nor "مخيم خان يونس" the city of Khan Younis. After the last flush."""
+        self.flush()
+        taken = self.con.execute
+        for rid, rest, how, derived_ok in self.site_rests:
+            for key, extra in _keys(rest, derived_ok):
+                if taken("SELECT 1 FROM names WHERE key = ? AND rid != ? LIMIT 1",
+                         (key, rid)).fetchone() is None:
+                    self.names[(key, rid)] = max(how, extra)
+        self.site_rests.clear()
+        self.flush()
 
     def alias(self, rid: int, alias: str) -> None:
         """A listed variant; abbreviations get ``how`` 3 (an all-capitals word in a text may
@@ -527,7 +548,7 @@ def build(path: Path, places: dict | None = None, progress: bool = True) -> Path
     say(f"{w.rid} places read")
     _add_aliases(w)
     _add_arabic_names(w)
-    w.flush()
+    w.add_site_rests()
     con.execute("CREATE INDEX places_source ON places(source)")
     # a division's size for ranking: its own population, else the sum of its GeoNames towns
     con.execute("CREATE INDEX places_admin1 ON places(admin1, kind)")
