@@ -100,7 +100,8 @@ _KIND_CUE = re.compile(r"\s+(province|governorate|state|county|region|district|p
                        r"oblast|department|division|subdivision|zone|raion|rayon|woreda|"
                        r"township|hromada|cercle|commune|LGA|city|town|village|river)(s?)\b",
                        re.I)
-_LIST_GAP = re.compile(r"(?:,[ \t]+(?:and[ \t]+)?|[ \t]+and[ \t]+)")
+#: Between two names of a list: ", ", " and ", ", and ", " or " (``fullmatch`` the gap)
+LIST_GAP = re.compile(r"(?:,[ \t]+(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
 _TOWN_WORDS = frozenset({"city", "town", "village", "river"})
 
 
@@ -536,7 +537,7 @@ def _share_plural_cue(text: str, spans: list[Span]) -> None:
         i = j - 1
         nxt = sp
         while i >= 0 and spans[i].kind_cue is None and not spans[i].arabic \
-                and _LIST_GAP.fullmatch(text, spans[i].end, nxt.start):
+                and LIST_GAP.fullmatch(text, spans[i].end, nxt.start):
             spans[i].kind_cue = sp.kind_cue
             nxt = spans[i]
             i -= 1
@@ -908,12 +909,12 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
                 best = memo[mkey] = _best_arabic(text, toks, i, stop, fks, lim[i], found,
                                                  alone[i], cut[i], keys_of, unsplit)
         only = None
+        frequent = best is not None and best[0] == 0 and best[4] in common
         # a frequent word is a name after a place-type noun without the article ("بلدة
         # طويلة"); after one with it, the word is its adjective ("المعبر البري", by land)
-        cued = best is not None and best[0] == 0 and best[4] in common and i > 0 \
-            and bool(cues.get(fks[i - 1] or "")) and not _definite(toks[i - 1][2])
-        if best is not None and best[0] == 0 and best[4] in common and best[4] not in cues \
-                and not cued:
+        cued = frequent and i > 0 and bool(cues.get(fks[i - 1] or "")) \
+            and not _definite(toks[i - 1][2])
+        if frequent and best[4] not in cues and not cued:
             only = in_country.get(best[4]) if in_country else None
             if only is not None and not _in_country_name(toks, i, best[0], nisba):
                 best = None
@@ -1245,7 +1246,7 @@ _HEADING_REST = re.compile(r"[^\n:—–]{0,80}?(?:[ \t]*[—–:]|[ \t]+-[ \t]|
 
 
 _LIST_BEFORE = re.compile(rf"[{_UP}][\w'’.-]*,[ \t]+$")
-_LIST_AFTER = re.compile(rf"(?:,[ \t]+(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+)[{_UP}]")
+_LIST_AFTER = re.compile(rf"{LIST_GAP.pattern}[{_UP}]")
 
 
 def _in_list(text: str, sp: Span) -> bool:

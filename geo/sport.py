@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from geo.recognize import Span
+from geo.recognize import LIST_GAP, Span
 
 #: Words of a match report. A text with ``SPORT_MIN`` of them (of ``SPORT_KINDS`` kinds or
 #: more) is read as one.
@@ -85,7 +85,6 @@ def _team_after(text: str, end: int) -> bool:
     return _TEAM_AFTER.match(text, end) is not None
 
 
-_LIST_GAP = re.compile(r"(?:,[ \t]+|[ \t]+(?:and|or)[ \t]+|,[ \t]+(?:and|or)[ \t]+)$")
 #: Right before a mention: the country, not its team ("In Kenya", "western Uganda").
 _PLACE_BEFORE = re.compile(
     r"\b(?:[Ii]n|[Aa]t|[Ff]rom|[Tt]o|[Aa]cross|[Tt]hroughout|[Aa]round|[Nn]ear|[Oo]f|[Ii]nto|"
@@ -124,7 +123,7 @@ def drop_teams(text: str, spans: list[Span]) -> list[Span]:
         team = _team_after(text, sp.end) \
             or _team_before(text[max(0, sp.start - 24):sp.start]) or (
             prev_team is not None
-            and _LIST_GAP.fullmatch(text, prev_team.end, sp.start) is not None)
+            and LIST_GAP.fullmatch(text, prev_team.end, sp.start) is not None)
         if team:
             teams.add(sp.surface)
             team_at.add(sp.start)
