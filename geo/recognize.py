@@ -123,6 +123,9 @@ _GROUP_AFTER = re.compile(r"[ \t]+(?:pastoralists|herders|herdsmen|tribesmen|cla
 # a given name like a place before a surname, then an apposition or a speech verb: "Aden Abdi,
 # who chairs", "Asmara Gebremedhin, a teacher", "Sanaa Mohammed said": a person
 _PERSON_AFTER = re.compile(rf"[ \t][{_UP}][a-z'’-]+(?:,[ \t]+(?:a|an|who|whose)[ \t]|"
+                           r",[ \t]+(?:the[ \t]+)?(?:chair|chairman|chairwoman|head|director|"
+                           r"spokesman|spokeswoman|spokesperson|coordinator|leader|mayor|"
+                           r"governor|commissioner|minister|secretary|president|chief)\b|"
                            r"[ \t]+(?:said|says|told|added|explained)\b)")
 _CONTRACTION = re.compile(r"['’](?:ve|m|ll|d|re|t)$", re.I)
 _CAP_NEXT = re.compile(rf"[ \t]+[{_UP}]")

@@ -398,3 +398,12 @@ def test_a_town_after_in_is_the_town_though_someone_quoted_bears_its_name():
             "twice what it did; fuel for the hospital is flown to Djibo from Ouagadougou.")
     got = [m.start for m in geo.geoparse(text) if m.text == "Djibo"]
     assert got == [text.index("Djibo,", 20), text.index("to Djibo") + 3]
+
+
+def test_a_city_name_before_a_surname_and_a_role_is_a_person():
+    text = ("Militants cut the road from Baidoa to Burhakaba. Aden Abdullahi, chair of a "
+            "displacement committee, asked for help.")
+    assert "Aden" not in {m.text for m in geo.geoparse(text)}
+    # the news agency named like a place
+    assert "Saba" not in {m.text for m in geo.geoparse(
+        "Houthi forces closed checkpoints near Rada'a in Yemen, according to Saba.")}
