@@ -295,6 +295,12 @@ def _is_country(cands: tuple[tuple[Record, int], ...]) -> bool:
     return any(r.kind in ("country", "region") and h in (0, 3) for r, h in cands)
 
 
+def is_locator(cands: tuple[tuple[Record, int], ...]) -> bool:
+    """Whether a name may be a first-level division or a country, which places the names
+    beside it ("Cambridge, England", "NORWAY, Maine")."""
+    return any(r.kind in ("admin1", "country") for r, _h in cands)
+
+
 def _is_strong(cands: tuple[tuple[Record, int], ...]) -> bool:
     return any(r.kind in _STRONG_KINDS and h in (0, 3) for r, h in cands)
 

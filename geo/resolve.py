@@ -45,7 +45,7 @@ from collections import Counter, defaultdict
 
 from geo.gazetteer import Record
 from geo.normalize import plain
-from geo.recognize import Span
+from geo.recognize import Span, is_locator
 
 _KIND_PRIOR = {"country": 10.0, "region": 9.0, "admin1": 6.0, "admin2": 5.0, "admin3": 5.0}
 _CURATED_PRIOR = {"admin1": 6.0, "admin2": 5.0, "admin3": 4.5, "neighbourhood": 4.0,
@@ -282,7 +282,7 @@ class Context:
         # (a name placed by what follows, or placing what comes before: "Oslo, Norway")
         anew = self.datelines and (sp.place_cc or sp.poss or _placed_anew(sp, nxt) or (
             prv is not None and prv.comma_next and sp.start == prv.end + 2
-            and any(r.kind in ("admin1", "country") for r, _h in sp.cands)))
+            and is_locator(sp.cands)))
         if self.datelines and not sp.dateline and not anew \
                 and self.datelines.get(plain(sp.surface)) == rec.rid:
             # "PERU, Ind. — … crested in Peru": the story's own town, named again (not where
@@ -319,8 +319,7 @@ class Context:
 
 def _placed_anew(sp: Span, nxt: Span | None) -> bool:
     """Whether a division or country right after the name places it ("Cambridge, England")."""
-    return nxt is not None and nxt.cue_end and _placed_by(sp, nxt) and any(
-        r.kind in ("admin1", "country") for r, _h in nxt.cands)
+    return nxt is not None and nxt.cue_end and _placed_by(sp, nxt) and is_locator(nxt.cands)
 
 
 def _placed_by(sp: Span, nxt: Span) -> bool:

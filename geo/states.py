@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from geo.gazetteer import Index, Record
 from geo.normalize import fold
-from geo.recognize import Span
+from geo.recognize import Span, is_locator
 from geo.stopwords import WORDS_DIR
 from geo.tails import merge
 
@@ -87,5 +87,5 @@ def _mark_datelines(text: str, spans: list[Span]) -> None:
         sp, nxt = spans[i], spans[i + 1]
         if nxt.start == sp.end + 2 and text.startswith(", ", sp.end) \
                 and (sp.start == 0 or text[sp.start - 1] == "\n") and sp.surface.isupper() \
-                and any(r.kind in ("admin1", "country") for r, _h in nxt.cands):
+                and is_locator(nxt.cands):
             sp.dateline = True
