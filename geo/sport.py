@@ -10,9 +10,9 @@ team where a verb or noun of the game follows it ("Kenya beat", "Tanzania's equa
 a word of the game comes before it ("against Morocco", "lost to Egypt", "face either Portugal
 or Croatia"), and where it continues a list of teams ("against Morocco, Mali and Angola").
 Once a country has been a team, its other mentions are the team too — unless a preposition
-of place or a direction comes right before ("In Kenya, the renovation", "western Uganda") or
-a word of the state right after ("the Tanzania government"), where the text speaks of the
-country.
+of place or a direction comes right before ("In Kenya, the renovation", "western Uganda"), a
+word of the state right after ("the Tanzania government"), or it places the name before it
+("GUADALAJARA, Mexico —"), where the text speaks of the country.
 """
 
 from __future__ import annotations
@@ -21,13 +21,17 @@ import re
 
 from geo.recognize import LIST_GAP, Span
 
-#: Words of a match report. A text with ``SPORT_MIN`` of them (of ``SPORT_KINDS`` kinds or
-#: more) is read as one.
+#: Words of a match report, of the team games news reports most (football, cricket, rugby,
+#: basketball, hockey). A text with ``SPORT_MIN`` of them (of ``SPORT_KINDS`` kinds or more)
+#: is read as one. Words that other news uses often ("match", "series", "captain", "lead")
+#: are left out; "Test" counts only with its capital, as cricket writes it.
 _SPORT_WORD = re.compile(
     r"\b(?:striker|strikers|midfielder|goalkeeper|defender|winger|coach|equali[sz]er|"
     r"stoppage[- ]time|kick-off|hat-trick|tournament|World Cup|AFCON|Copa Am[eé]rica|"
-    r"qualifier|group stage|round of 16|semi-final|quarter-final|final whistle|half-time|"
-    r"penalty shoot-?out|offside|referee|scored|goal|goals)\b")
+    r"qualifier|group stage|round of 16|semi-?final|quarter-?final|final whistle|half-time|"
+    r"penalty shoot-?out|penalty|penalties|offside|referee|scored|goal|goals|substitute|"
+    r"header|friendly|playoffs?|wicket|wickets|innings|bowled|bowler|bowlers|batsman|"
+    r"batter|batters|Test|scrum|fly-half|try-line|touchdown|rebounds)\b")
 SPORT_MIN = 4
 SPORT_KINDS = 3
 _AP = "(?:'s|’s)"
@@ -39,19 +43,21 @@ _TEAM_AFTER = re.compile(
     r"[ \t]+(?:beat|beats|drew|lost|loses|face|faces|faced|meet|meets|met|play|plays|played|"
     r"open|opens|opened|won|win|wins|took the lead|take the lead|takes the lead|"
     r"had taken the lead|led|trailed|equali[sz]ed|scored|came back|qualified|advanced|"
-    r"move on|moved on|crashed out|were knocked out|were eliminated|thrashed|edged|"
+    r"move on|moved on|crashed out|were knocked out|were eliminated|thrashed|edged|edge|"
+    r"edges|bowled|"
     r"\d{1,2}[–-]\d{1,2}))\b")
 #: The first word after a team that ``_TEAM_AFTER`` may go on from (looked at first: the
 #: expression, 45 words long, is tried only after one of these).
 _AFTER_FIRST = frozenset(
     "beat beats drew lost loses face faces faced meet meets met play plays played open opens "
     "opened won win wins took take takes had led trailed equalised equalized scored came "
-    "qualified advanced move moved crashed were thrashed edged".split())
+    "qualified advanced move moved crashed were thrashed edged edge edges bowled".split())
 _NEXT_WORD = re.compile(rf"({_AP})?[ \t]+([a-z]+|\d)")
 #: Before a team: a word of the game ("against Morocco", "beat Tanzania"), or two ("lost to
-#: Egypt", "win over Mali"), maybe then "either" ("face either Portugal or Croatia").
-_BEFORE_ONE = frozenset("against beat beating beats face faces facing meet meets meeting vs vs. "
-                        "v v. versus eliminated".split())
+#: Egypt", "win over Mali"), maybe then "either" or "the" ("face either Portugal or Croatia",
+#: "against the United States").
+_BEFORE_ONE = frozenset("against beat beaten beating beats face faces facing meet meets meeting "
+                        "vs vs. v v. versus eliminated".split())
 _BEFORE_TWO = {"to": {"lost", "losing", "fell"}, "by": {"defeated", "beaten"},
                "over": {"win", "victory"}, "with": {"draw", "drew"}, "out": {"knocked"}}
 _SCORE = re.compile(r"\d{1,2}[–-]\d{1,2}$")
@@ -63,11 +69,11 @@ def _team_before(before: str) -> bool:
         return False
     b = before.rstrip()
     last = b[max(b.rfind(" "), b.rfind("\t"), b.rfind("\n")) + 1:].lower()
-    if last not in _BEFORE_ONE and last not in _BEFORE_TWO and last != "either" \
+    if last not in _BEFORE_ONE and last not in _BEFORE_TWO and last not in ("either", "the") \
             and not last[:1].isdigit():
         return False  # (nearly every span: no list of words made)
     ws = before.split()
-    if ws and ws[-1].lower() == "either":
+    if ws and ws[-1].lower() in ("either", "the"):  # "against the United States"
         ws.pop()
     if not ws:
         return False
@@ -132,8 +138,17 @@ def drop_teams(text: str, spans: list[Span]) -> list[Span]:
     # reading the whole text for words of the game cost 4 % of a first pass)
     if not teams or not is_sport_text(text):
         return spans
-    return [sp for sp in spans
-            if sp.start not in team_at and not (
+    out = []
+    prev_end = -1
+    for sp in spans:
+        if sp.start not in team_at and not (
                 sp.surface in teams and _country(sp)
                 and not _PLACE_BEFORE.search(text, max(0, sp.start - 14), sp.start)
-                and not _PLACE_AFTER.match(text, sp.end))]
+                and not _PLACE_AFTER.match(text, sp.end)
+                # the country that places the town before it: "GUADALAJARA, Mexico —" (not
+                # a team's name after a town: "In Kampala, Uganda Cranes fans")
+                and not (prev_end == sp.start - 2 and text.startswith(", ", prev_end)
+                         and sp.cue_end)):
+            out.append(sp)
+        prev_end = sp.end
+    return out

@@ -44,3 +44,32 @@ def test_other_texts_keep_their_countries():
     assert not is_sport_text(text)
     assert {"Kenya", "Sudan", "Uganda", "Ethiopia"} <= {t for _s, t in _countries(text)}
     assert is_sport_text(REPORT)
+
+
+CRICKET = (
+    "Pakistan beat Sri Lanka by 60 runs in Galle Test\n\n"
+    "GALLE, Sri Lanka — Pakistan bowled Sri Lanka out for 231 on the last afternoon to win "
+    "the second Test, their seamers taking seven wickets after lunch. Sri Lanka's captain "
+    "said the innings had turned on two dropped catches. The sides meet again in Colombo.")
+
+FRIENDLY = (
+    "ACCRA, Ghana — Ghana edge Egypt 1-0 in a friendly in Accra, a header from a substitute "
+    "deciding it after a penalty was saved before half-time. Ghana then fly to Lagos for a "
+    "qualifier against the United States.")
+
+
+def test_other_games_than_football_have_teams_too():
+    got = _countries(CRICKET)
+    assert not any(t == "Pakistan" for _s, t in got)
+    assert CRICKET.index("Sri Lanka out") not in dict(got)
+    assert CRICKET.index("Sri Lanka's") not in dict(got)
+    assert "Galle" in {m.text for m in geo.geoparse(CRICKET)}
+
+
+def test_a_dateline_country_is_the_place_in_a_match_report():
+    got = dict(_countries(FRIENDLY))
+    assert got.get(FRIENDLY.index("Ghana —")) == "Ghana"  # "ACCRA, Ghana —": the country
+    assert FRIENDLY.index("Ghana edge") not in got
+    assert FRIENDLY.index("Egypt") not in got
+    assert FRIENDLY.index("United States") not in got  # "against the United States"
+    assert {"ACCRA", "Accra", "Lagos"} <= {m.text for m in geo.geoparse(FRIENDLY)}
