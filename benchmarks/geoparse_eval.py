@@ -54,7 +54,7 @@ SEED = SHARED / "seed" / "aleppo-ceasefire-2016-09.txt"
 OWN_SETS = tuple(ROOT / "benchmarks" / "data" / f"cordon-{name}-dev.jsonl"
                  for name in ("news", "arabic", "sitrep", "wire", "local", "arabic2",
                               "field", "web", "field2", "arabic3", "long", "long2", "long3",
-                              "long4", "news2"))
+                              "long4", "news2", "long5"))
 
 
 def load_docs(path: Path = DEV) -> list[dict]:

@@ -16,7 +16,7 @@ import pytest
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
 SETS = ("news", "arabic", "sitrep", "wire", "local", "arabic2", "field", "web", "field2", "arabic3",
-        "long", "long2", "long3", "long4", "news2")
+        "long", "long2", "long3", "long4", "news2", "long5")
 NEW_SETS = ("arabic", "sitrep", "wire")
 ARABIC_CUES = ("حي", "مدينة", "بلدة", "قرية", "ريف", "مخيم", "معبر", "طريق", "محافظة", "ناحية",
                "ولاية", "ميناء", "منطقة", "مديرية")
