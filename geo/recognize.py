@@ -102,7 +102,8 @@ _KIND_CUE = re.compile(r"\s+(province|governorate|state|county|region|district|p
                        re.I)
 #: Between two names of a list: ", ", " and ", ", and ", " or " (``fullmatch`` the gap)
 LIST_GAP = re.compile(r"(?:,[ \t]+(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
-_TOWN_WORDS = frozenset({"city", "town", "village", "river"})
+#: (but "rivers" closes a list of rivers: "the Niger and Benue rivers")
+_TOWN_WORDS = frozenset({"city", "town", "village"})
 
 
 def _kind_cue(text: str, pos: int) -> re.Match | None:
@@ -157,7 +158,12 @@ PERSON_TOWN_POP = 10_000
 LOCATIVE_TOWN_POP = 20_000
 # sports clubs named after their city ("Manchester United", "Real Madrid"): the club, not the
 # place; "United" is no club word before "States", "Kingdom", "Nations"…
-_CLUB_AFTER = re.compile(r"[ \t]+(?:United|Rovers|Wanderers|Hotspur|Albion|F\.?C\.?)\b"
+_CLUB_AFTER = re.compile(r"[ \t]+(?:United|Rovers|Wanderers|Hotspur|Albion|F\.?C\.?|Rugby|"
+                         # a newspaper, an airline or a firm named after the place: "the
+                         # Maitland Mercury", "Kenya Airways", "Texas Instruments"
+                         r"Mercury|Standard|Telegraph|Herald|Gazette|Chronicle|Tribune|"
+                         r"Courier|Examiner|Advertiser|Argus|Observer|Times|Post|Independent|"
+                         r"Airlines|Airways|Instruments)\b"
                          r"(?![ \t]+(?:States|Kingdom|Nations|Arab|Republic|Provinces|Methodist"
                          r"|Church|Airlines|Front|Party|Way|Football|Soccer))")
 # a street named after a place ("Washington Avenue", "Denver Street"): the street, not the place
@@ -201,7 +207,9 @@ _BEFORE_WORDS = (frozenset({"of", "the"}) | _VESSEL_WORDS | _CLUB_WORDS | _UNIT_
 # tests/test_geo_shortcuts.py); a team's first word is looked up in the word lists' teams
 _AFTER_WORD = re.compile(r"[ \t]+(\w+)")
 _AFTER_WORDS = frozenset(
-    "United Rovers Wanderers Hotspur Albion FC F Street St Avenue Ave Road Rd Boulevard Blvd "
+    "United Rovers Wanderers Hotspur Albion FC F Rugby Mercury Standard Telegraph Herald Gazette "
+    "Chronicle Tribune Courier Examiner Advertiser Argus Observer Times Post Independent "
+    "Airlines Airways Instruments Street St Avenue Ave Road Rd Boulevard Blvd "
     "Drive Lane Parkway haemorrhagic hemorrhagic virus viruses ebolavirus fever flu influenza "
     "disease syndrome strain vaccine bacteria bacterium crude pastoralists herders herdsmen "
     "tribesmen clan clans tribe tribes militia militias militiamen".split())
@@ -1254,6 +1262,8 @@ _HEADING_MAX = 120
 _HEADING_REST = re.compile(r"[^\n:—–]{0,80}?(?:[ \t]*[—–:]|[ \t]+-[ \t]|[ \t]*(?:\n|\Z))")
 
 
+#: A road's number after a code in capitals ("NH 27", "US-1"), not a year nor a figure
+_ROAD_NUMBER = re.compile(r"[ \t]?-?\d{1,3}(?![\d.,]*\d)")
 _LIST_BEFORE = re.compile(rf"[{_UP}][\w'’.-]*,[ \t]+$")
 _LIST_AFTER = re.compile(rf"{LIST_GAP.pattern}[{_UP}]")
 
@@ -1298,6 +1308,8 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
                 and not (len(letters) > 2 and _heading(text, sp)):
             if s in _SHORT_WORDS and _heading(text, sp):
                 return False  # "FOOD AID IN GAZA": the word, not Indiana's code
+            if _ROAD_NUMBER.match(text, sp.end):
+                return False  # "NH 27", "US 1": a numbered road, not the state
             cands = tuple(c for c in cands if c[1] == 3)
             if not cands or text[sp.end:sp.end + 1] in "$€£" and sp.end < len(text):
                 return False  # "US$460" is money

@@ -109,8 +109,13 @@ def is_sport_text(text: str) -> bool:
     return len(words) >= SPORT_MIN and len(set(words)) >= SPORT_KINDS
 
 
+#: What a team can be named after: a country, or a division that fields one ("England",
+#: "Scotland", "Queensland", "Yorkshire" in cricket's and rugby's competitions).
+_TEAM_KINDS = frozenset({"country", "admin1", "admin2"})
+
+
 def _country(sp: Span) -> bool:
-    return any(r.kind == "country" and h in (0, 3) for r, h in sp.cands)
+    return any(r.kind in _TEAM_KINDS and h in (0, 3) for r, h in sp.cands)
 
 
 def drop_teams(text: str, spans: list[Span]) -> list[Span]:

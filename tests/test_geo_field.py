@@ -407,3 +407,35 @@ def test_a_city_name_before_a_surname_and_a_role_is_a_person():
     # the news agency named like a place
     assert "Saba" not in {m.text for m in geo.geoparse(
         "Houthi forces closed checkpoints near Rada'a in Yemen, according to Saba.")}
+
+
+def test_a_plural_river_word_makes_each_name_of_its_list_a_river():
+    text = ("LOKOJA, Nigeria — Floodwater from the Niger and Benue rivers covered farms in "
+            "Kogi State.")
+    got = {m.text: m for m in geo.geoparse(text)}
+    assert got["Niger"].kind == "region" and got["Niger"].name == "Niger River"
+    assert got["Benue"].kind == "region"
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Traffic on NH 27 towards Darbhanga stopped for six hours.", "NH"),
+    ("Trucks queued on US 1 south of Miami.", "US"),
+])
+def test_a_code_before_a_road_number_is_the_road(text, word):
+    got = {m.text for m in geo.geoparse(text)}
+    assert word not in got
+    assert got & {"Darbhanga", "Miami"}
+
+
+@pytest.mark.parametrize("text, word", [
+    ("The Maitland Mercury reported that the levee held.", "Maitland"),
+    ("She flew home on a Kenya Airways flight from Nairobi.", "Kenya"),
+    ("Its first customers include Texas Instruments.", "Texas"),
+    ("The Kyiv Independent said the bridge was hit.", "Kyiv"),
+    ("He scored twice for Bath Rugby on Saturday in London.", "Bath"),
+])
+def test_a_paper_an_airline_or_a_club_named_after_a_place_is_no_place(text, word):
+    assert word not in {m.text for m in geo.geoparse(text)}
+    # the places beside them still are
+    if "Nairobi" in text:
+        assert "Nairobi" in {m.text for m in geo.geoparse(text)}

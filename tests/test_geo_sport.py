@@ -73,3 +73,16 @@ def test_a_dateline_country_is_the_place_in_a_match_report():
     assert FRIENDLY.index("Egypt") not in got
     assert FRIENDLY.index("United States") not in got  # "against the United States"
     assert {"ACCRA", "Accra", "Lagos"} <= {m.text for m in geo.geoparse(FRIENDLY)}
+
+
+def test_a_division_that_fields_a_team_is_the_team():
+    text = ("LEEDS, England — England beat Australia by 40 runs at Headingley, bowling them "
+            "out in the 47th over after a record innings. Australia's coach said the wickets "
+            "fell too fast; the series moves to Manchester, and then the team fly to "
+            "Edinburgh to face Scotland in the last Test.")
+    got = dict(_countries(text))
+    assert text.index("England beat") not in {m.start for m in geo.geoparse(text)}
+    assert text.index("Scotland") not in {m.start for m in geo.geoparse(text)}
+    assert got.get(text.index("England —")) is None  # (a division, not a country)
+    assert text.index("England —") in {m.start for m in geo.geoparse(text)}  # the dateline
+    assert {"Manchester", "Edinburgh", "LEEDS"} <= {m.text for m in geo.geoparse(text)}
