@@ -258,6 +258,15 @@ class Context:
                         and rec.kind != "admin1":
                     s += 8.0
                     break
+                if r.kind == "admin2" and rec.kind in _TOWN_KINDS and rec.country == r.country \
+                        and not nxt.comma_next and not (prv is not None and prv.comma_next
+                                                        and sp.start == prv.end + 2) \
+                        and km(rec.lat, rec.lon, r.lat, r.lon) <= COUNTY_KM:
+                    # "Boston, Lincolnshire", "Bethel, Oxford County": a county or district
+                    # (no code of its own on a town's record: the town lies near its point),
+                    # outside a list of towns ("Norway, Paris, Oxford, Waterford")
+                    s += 8.0
+                    break
                 if r.kind == "country" and rec.country == r.country and rec.kind != "country":
                     # (after " in " the country is surely the name's; after ", " it may
                     # begin a list: "Tripoli, Lebanon and Syria")
@@ -539,6 +548,9 @@ DATELINE = 8.0
 #: … Mexico"): about what a town of 100,000 more people has over it (a local paper names
 #: the towns around it; one far away it places: "Paris, France").
 LOCAL_TOWN = 4.0
+#: How far from a county's or district's point a town it holds may lie ("Boston,
+#: Lincolnshire": 33 km; English shire counties and US counties are under 100 km across).
+COUNTY_KM = 80.0
 #: What a town loses after "the" when a region has the name ("the Atlantic").
 THE_TOWN = 3.0
 #: The population a town with none in GeoNames counts as (see ``_pop``).

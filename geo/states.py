@@ -87,5 +87,5 @@ def _mark_datelines(text: str, spans: list[Span]) -> None:
         sp, nxt = spans[i], spans[i + 1]
         if nxt.start == sp.end + 2 and text.startswith(", ", sp.end) \
                 and (sp.start == 0 or text[sp.start - 1] == "\n") and sp.surface.isupper() \
-                and is_locator(nxt.cands):
-            sp.dateline = True
+                and (is_locator(nxt.cands) or any(r.kind == "admin2" for r, _h in nxt.cands)):
+            sp.dateline = True  # (also after a county: "BOSTON, Lincolnshire —")

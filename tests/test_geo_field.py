@@ -439,3 +439,12 @@ def test_a_paper_an_airline_or_a_club_named_after_a_place_is_no_place(text, word
     # the places beside them still are
     if "Nairobi" in text:
         assert "Nairobi" in {m.text for m in geo.geoparse(text)}
+
+
+def test_a_county_after_a_town_places_it():
+    text = ("BOSTON, Lincolnshire — Independents won the council in Boston on Friday; turnout "
+            "in Boston was 31 per cent.")
+    got = [(m.text, m.country) for m in geo.geoparse(text) if m.text.lower() == "boston"]
+    assert got and all(cc == "GB" for _t, cc in got), got
+    # without the county the big namesake stays the likelier reading
+    assert found("Flights to Boston were delayed.")["Boston"][0] == "US"
