@@ -268,6 +268,10 @@ class Span:
     #: pictures; Tyre in a report on Lebanon): its candidates are theirs (see
     #: ``data/geo/words/arabic-in-country.txt``, ``geo.resolve.IN_COUNTRY_SHARE``)
     only_cc: frozenset[str] | None = None
+    #: the name is a lake's, a river's, an island's… ("Lake Dunstan", "the Nepean River",
+    #: "Macquarie Island") that only a town's record spells: the town stands in for it only
+    #: in a country the text is about (``geo.resolve``)
+    feature: bool = False
 
 
 _OPENERS = " \t\"'“‘(«[—-"
@@ -1204,10 +1208,11 @@ def _keep_cached(text: str, sp: Span, words: WordLists, persons: set[str],
         added = sp.ntok == 1 and not person and s in persons
         hit = memo[key] = (keep, added, sp.cands, sp.initial, sp.common, sp.qualifier,
                            sp.kind_cue, sp.comma_next, sp.cue_end, sp.in_gap, sp.poss,
-                           sp.place_cc, sp.the_before)
+                           sp.place_cc, sp.the_before, sp.feature)
         return keep
     keep, added, sp.cands, sp.initial, sp.common, sp.qualifier, sp.kind_cue, \
-        sp.comma_next, sp.cue_end, sp.in_gap, sp.poss, sp.place_cc, sp.the_before = hit
+        sp.comma_next, sp.cue_end, sp.in_gap, sp.poss, sp.place_cc, sp.the_before, \
+        sp.feature = hit
     if added:
         persons.add(s)
     return keep
@@ -1262,6 +1267,16 @@ _HEADING_MAX = 120
 _HEADING_REST = re.compile(r"[^\n:—–]{0,80}?(?:[ \t]*[—–:]|[ \t]+-[ \t]|[ \t]*(?:\n|\Z))")
 
 
+#: Capitalised words that open a sentence before a name and are no part of it ("In Bay
+#: region": Somalia's Bay, not the end of a name "… Bay")
+_LEAD_WORDS = frozenset("in at on of the from to by for with and or near into across "
+                        "around between".split())
+# a physical feature's word after the name or before it: "the Nepean River", "Lake Dunstan"
+_FEATURE_NEXT = re.compile(r"[ \t]+(?:Lake|River|Island|Islands|Isles|Strait|Straits|Bay|Gulf|"
+                           r"Canal|Delta|Lagoon|Reservoir|Glacier|Peninsula|Sound|Creek|Atoll|"
+                           r"Archipelago|Mountains|Range|Falls)\b")
+_FEATURE_HEADS = ("Lake ", "Mount ", "Mt. ", "Mt ", "Isle of ", "River ")
+_FEATURE_BEFORE = re.compile(r"\b(?:Lake|Mount|Mt\.?|Isle[ \t]+of|River)[ \t]+$")
 #: A road's number after a code in capitals ("NH 27", "US-1"), not a year nor a figure
 _ROAD_NUMBER = re.compile(r"[ \t]?-?\d{1,3}(?![\d.,]*\d)")
 _LIST_BEFORE = re.compile(rf"[{_UP}][\w'’.-]*,[ \t]+$")
@@ -1295,8 +1310,11 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
             # (a town of some size after "in", "to", "from" is the town, though someone
             # quoted bears its name: "Amadou Djibo, a trader" … "in Djibo")
             return False
-        if s in words.feature and _OF_NEXT.match(text, sp.end):
-            return False  # "Bay" of an unknown "Bay of …" is not Somalia's Bay region
+        if s in words.feature and (_OF_NEXT.match(text, sp.end) or sp.tok_i > 0 and (
+                _word_before(text, st) or "").lower() not in _LEAD_WORDS):
+            # "Bay" of an unknown "Bay of …" is not Somalia's Bay region, nor the "Islands"
+            # of "the Shepherd Islands" Hong Kong's Islands district: the end of a name
+            return False
         if s.rstrip(".").lower() in words.titles or _free(s) or _CONTRACTION.search(s):
             return False
         if (s in words.org or s in _PART_WORDS) and not _division_next(text, sp.end):
@@ -1414,6 +1432,9 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     elif text.endswith("of ", 0, sp.start) and _ISLAND_OF.search(text, max(0, sp.start - 14),
                                                                   sp.start):
         sp.kind_cue = "island"  # "the island of Flores": the island, named "Flores Island"
+    sp.feature = _FEATURE_NEXT.match(after) is not None if after[1:2].isupper() else (
+        text.endswith(_FEATURE_HEADS, max(0, st - 8), st)
+        and _FEATURE_BEFORE.search(text, max(0, st - 8), st) is not None)
     sp.comma_next = after.startswith(", ")
     sp.cue_end = not _CAP_NEXT.match(after)
     g = _IN_GAP.match(after) if after.startswith((" in", ", in", "\tin")) else None

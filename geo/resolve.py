@@ -393,9 +393,9 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
             or sp.poss and prv.end == sp.start - 3) else None
         if after is not None or before is not None or sp.place_cc:
             mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.cue_end, after, before,
-                    sp.place_cc, sp.the_before)
+                    sp.place_cc, sp.the_before, sp.feature)
         else:
-            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.the_before)
+            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.the_before, sp.feature)
         j = first.get(mkey)
         if j is None:
             j = first[mkey] = i
@@ -416,7 +416,8 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
                 continue
             if len(row) == 1:  # one candidate: it is the pick, with no rival, whatever the
                 _s, best, how = row[0]  # context adds to its score
-                answers[i] = None if _weak(sp, best, how, ctx) else (best, 1.0)
+                answers[i] = None if _weak(sp, best, how, ctx) or _far_stand_in(sp, best, ctx) \
+                    else (best, 1.0)
                 continue
             scored = [(s + ctx.score(rec, sp, nxt, i, big.pop, prv, big), rec, how)
                       for s, rec, how in row]
@@ -432,6 +433,9 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
                 # "Jarablus" is also the Syrian sub-district, "مأرب" also a Yemeni district)
                 answers[i] = None
                 continue
+            if _far_stand_in(sp, best, ctx):
+                answers[i] = None
+                continue
             rival = next((s for s, r, _h in scored[1:]
                           if km(r.lat, r.lon, best.lat, best.lon) > 50), None)
             certainty = 1.0 if rival is None else 1.0 / (1.0 + math.exp(rival - top))
@@ -441,6 +445,14 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
                         if a is not None])
     return [(sp, a[0], a[1]) for sp, j in zip(places, src, strict=True)
             if (a := answers[j]) is not None]
+
+
+def _far_stand_in(sp: Span, best: Record, ctx: Context) -> bool:
+    """Whether the pick is a town standing in for a lake, river or island of its name in a
+    country the text does not name ("Lake Dunstan" in New Zealand is no town in New York;
+    "the Nepean River" of Sydney no suburb of Ottawa). In a country the text is about, the
+    town is kept: it mostly lies on its lake or river ("Lake Naivasha", Naivasha)."""
+    return sp.feature and best.kind in _TOWN_KINDS and not ctx.country_share.get(best.country)
 
 
 def _pop_of(t: tuple[float, Record, int]) -> int:

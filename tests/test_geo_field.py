@@ -448,3 +448,25 @@ def test_a_county_after_a_town_places_it():
     assert got and all(cc == "GB" for _t, cc in got), got
     # without the county the big namesake stays the likelier reading
     assert found("Flights to Boston were delayed.")["Boston"][0] == "US"
+
+
+def test_a_feature_word_ending_an_unknown_name_is_no_place():
+    text = "Radio contact with Epi and the Shepherd Islands was lost, Vanuatu said."
+    assert "Islands" not in {m.text for m in geo.geoparse(text)}  # not Hong Kong's district
+    # a sentence's first word is no part of the name: "In Bay region" is Somalia's Bay
+    text = "Floods hit Luuq and Dollo Ado in Somalia. In Bay region, crops were lost."
+    assert found(text).get("Bay") == ("SO", "admin1")
+
+
+def test_a_town_standing_in_for_a_lake_or_river_stays_in_the_texts_countries():
+    # no river or island of the name in the gazetteer, and the town of the name is in
+    # another country: no pin in Ottawa or Hong Kong
+    for text, name in (
+            ("In Penrith, west of Sydney, the Nepean River spilled across the crossing.",
+             "Nepean"),
+            ("Ferries in Lagos will call at Victoria Island on the way back.", "Victoria")):
+        got = {m.text: m.country for m in geo.geoparse(text)}
+        assert got.get(name) is None, got
+    # in the text's own country the town is kept: it lies on its lake
+    text = "In Kenya, farms around Lake Naivasha went under as the lake rose."
+    assert found(text).get("Naivasha", ("", ""))[0] == "KE"
