@@ -1267,6 +1267,9 @@ _HEADING_MAX = 120
 _HEADING_REST = re.compile(r"[^\n:—–]{0,80}?(?:[ \t]*[—–:]|[ \t]+-[ \t]|[ \t]*(?:\n|\Z))")
 
 
+# a kinship noun, then the name in apposition: "survived by his wife, Florence, …"
+_KIN_BEFORE = re.compile(r"\b(?:wife|husband|son|daughter|mother|father|brother|sister|widow|"
+                         r"widower|partner|grandson|granddaughter|niece|nephew|cousin),[ \t]+$")
 #: Capitalised words that open a sentence before a name and are no part of it ("In Bay
 #: region": Somalia's Bay, not the end of a name "… Bay")
 _LEAD_WORDS = frozenset("in at on of the from to by for with and or near into across "
@@ -1407,6 +1410,10 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
             return False  # "Reston virus", "West Nile fever": a thing named after a place
         if _GROUP_AFTER.match(after) and not _is_strong(cands) and not big:
             return False  # "Borana herders" (not "Darfur militias": the region's)
+    if sp.ntok == 1 and after.startswith(",") and text.startswith(", ", st - 2) \
+            and _KIN_BEFORE.search(text, max(0, st - 16), st):
+        persons.add(s)
+        return False  # "his wife, Florence, whom he met": a person named after a place
     if sp.loose and sp.ntok == 1 and _PERSON_AFTER.match(after) and not _is_country(cands):
         if not sp.initial:
             persons.add(s)

@@ -470,3 +470,11 @@ def test_a_town_standing_in_for_a_lake_or_river_stays_in_the_texts_countries():
     # in the text's own country the town is kept: it lies on its lake
     text = "In Kenya, farms around Lake Naivasha went under as the lake rose."
     assert found(text).get("Naivasha", ("", ""))[0] == "KE"
+
+
+def test_a_name_in_apposition_to_a_kinship_noun_is_a_person():
+    text = ("She died in Accra. She is survived by her husband, Austin, a retired pilot, and "
+            "their daughter, Adelaide, who lives in Kumasi. Adelaide said she had been happy.")
+    got = {m.text for m in geo.geoparse(text)}
+    assert {"Accra", "Kumasi"} <= got
+    assert not got & {"Austin", "Adelaide"}
