@@ -144,7 +144,7 @@ _STRONG_KINDS = frozenset({"country", "admin1", "region"})
 # a preposition of place right before a name: "flew to Washington" is the place even in a text
 # that also names the actor Denzel Washington
 _LOCATIVE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Tt]o|[Ff]rom|[Nn]ear|into|across|outside|inside|"
-                       r"towards?|via|around)[ \t]+$")
+                       r"towards?|via|around|above|beyond|below|past)[ \t]+$")
 #: "the island of", "the town of": what follows is a place, even a word the text used as a
 #: person's name ("Ana Flores" … "the island of Flores")
 _KIND_OF = re.compile(r"\b(?:island|city|town|village|province|state|region|district|county|"
@@ -155,7 +155,7 @@ _ISLAND_OF = re.compile(r"\b(?:island|isle)[ \t]+of[ \t]+$", re.I)
 #: also used as a person's name.
 PERSON_TOWN_POP = 10_000
 #: The people a town must have for a common word after "in", "to", "near"… to name it.
-LOCATIVE_TOWN_POP = 20_000
+LOCATIVE_TOWN_POP = 10_000
 # sports clubs named after their city ("Manchester United", "Real Madrid"): the club, not the
 # place; "United" is no club word before "States", "Kingdom", "Nations"…
 _CLUB_AFTER = re.compile(r"[ \t]+(?:United|Rovers|Wanderers|Hotspur|Albion|F\.?C\.?|Rugby|"

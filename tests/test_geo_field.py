@@ -478,3 +478,10 @@ def test_a_name_in_apposition_to_a_kinship_noun_is_a_person():
     got = {m.text for m in geo.geoparse(text)}
     assert {"Accra", "Kumasi"} <= got
     assert not got & {"Austin", "Adelaide"}
+
+
+def test_a_common_word_after_a_preposition_of_place_names_a_town_of_10000():
+    text = ("Shells fell near the base in Sake, and families fled to the hills above Sake; "
+            "the road beyond Sake to Masisi is closed.")
+    got = [m for m in geo.geoparse(text) if m.text == "Sake"]
+    assert len(got) == 3 and all(m.country == "CD" for m in got)
