@@ -136,6 +136,11 @@ _IN_GAP = re.compile(
     rf",?[ \t]+in[ \t]+(?:the[ \t]+)?(?:(?:{_DIR}[ \t]+)?(?:parts?|areas?|region)[ \t]+of"
     rf"[ \t]+(?:the[ \t]+)?|(?:north|south|east|west|centre|center)[ \t]+of[ \t]+"
     rf"(?:the[ \t]+)?|{_DIR}[ \t]+)?(?=[{_UP}])")
+# between a name and the place it lies by: " near ", ", outside ", " 20 km north of "
+_NEAR_GAP = re.compile(
+    rf",?[ \t]+(?:near|outside|close[ \t]+to|(?:about[ \t]+|some[ \t]+)?\d+[ \t]*(?:km|kilometres|"
+    rf"kilometers|miles)[ \t]+(?:(?:{_DIR})[ \t]+of|from)|(?:just[ \t]+)?(?:{_DIR})[ \t]+of)"
+    rf"[ \t]+(?:the[ \t]+town[ \t]+of[ \t]+|the[ \t]+city[ \t]+of[ \t]+)?(?=[{_UP}])")
 # "the Lebanese city of ", "the Syrian border town of ": the demonym places the name after it
 _DEMONYM_OF = re.compile(
     rf"([{_UP}][\w'’-]*)[ \t]+(?:[a-z-]+[ \t]+)?(?:city|town|village|port|capital|"
@@ -272,6 +277,9 @@ class Span:
     #: "Macquarie Island") that only a town's record spells: the town stands in for it only
     #: in a country the text is about (``geo.resolve``)
     feature: bool = False
+    #: length of " near " or ", 20 km north of " after the span: the span that starts there
+    #: places this one near it (``geo.resolve``); 0 when no such gap follows
+    near_gap: int = 0
 
 
 _OPENERS = " \t\"'“‘(«[—-"
@@ -1208,11 +1216,11 @@ def _keep_cached(text: str, sp: Span, words: WordLists, persons: set[str],
         added = sp.ntok == 1 and not person and s in persons
         hit = memo[key] = (keep, added, sp.cands, sp.initial, sp.common, sp.qualifier,
                            sp.kind_cue, sp.comma_next, sp.cue_end, sp.in_gap, sp.poss,
-                           sp.place_cc, sp.the_before, sp.feature)
+                           sp.place_cc, sp.the_before, sp.feature, sp.near_gap)
         return keep
     keep, added, sp.cands, sp.initial, sp.common, sp.qualifier, sp.kind_cue, \
         sp.comma_next, sp.cue_end, sp.in_gap, sp.poss, sp.place_cc, sp.the_before, \
-        sp.feature = hit
+        sp.feature, sp.near_gap = hit
     if added:
         persons.add(s)
     return keep
@@ -1446,6 +1454,8 @@ def _keep(text: str, sp: Span, words: WordLists, persons: set[str]) -> bool:
     sp.cue_end = not _CAP_NEXT.match(after)
     g = _IN_GAP.match(after) if after.startswith((" in", ", in", "\tin")) else None
     sp.in_gap = g.end() if g else 0
+    g = _NEAR_GAP.match(after) if after[:1] in ", " else None
+    sp.near_gap = g.end() if g else 0
     before = text[sp.start - 3:sp.start]
     sp.poss = before == "'s " or before == "’s "
     if before == "of ":

@@ -133,6 +133,8 @@ class Context:
         self.own: dict[int, tuple[float, float]] = {}
         #: the record each wire dateline's name was placed at ("PERU, Ind."), by plain name
         self.datelines: dict[str, int] = {}
+        #: span number -> the point of the place it lies near ("X near Y"), from round one
+        self.near_of: dict[int, tuple[float, float]] = {}
         #: (country, first-level code) of a dateline's town: the story is local there
         self.local: tuple[str, str] | None = None
 
@@ -288,6 +290,9 @@ class Context:
                     break
         if sp.place_cc and rec.country == sp.place_cc and rec.kind != "country":
             s += LOCATOR  # "the Lebanese city of Tripoli"
+        if self.near_of and (pt := self.near_of.get(idx)) is not None \
+                and rec.kind in _TOWN_KINDS and km(rec.lat, rec.lon, pt[0], pt[1]) <= NEAR_KM:
+            s += LOCATOR  # "San Vicente near Metetí", "Kutum, 80 km north-west of El Fasher"
         # (a name placed by what follows, or placing what comes before: "Oslo, Norway")
         anew = self.datelines and (sp.place_cc or sp.poss or _placed_anew(sp, nxt) or (
             prv is not None and prv.comma_next and sp.start == prv.end + 2
@@ -386,8 +391,9 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
     prv: Span | None = None
     for i, sp in enumerate(places):
         nxt = places[i + 1] if i + 1 < n else None
-        after = (id(nxt.cands), nxt.cue_end) if nxt is not None \
-            and (sp.comma_next or sp.in_gap) and _placed_by(sp, nxt) else None
+        after = (id(nxt.cands), nxt.cue_end) if nxt is not None and (
+            (sp.comma_next or sp.in_gap) and _placed_by(sp, nxt)
+            or sp.near_gap and nxt.start == sp.end + sp.near_gap) else None
         before = id(prv.cands) if prv is not None and (
             prv.comma_next and sp.start == prv.end + 2
             or sp.poss and prv.end == sp.start - 3) else None
@@ -443,6 +449,13 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
         if rnd == 0:
             ctx.update([(i, places[i], a[0], a[1], many[i]) for i, a in answers.items()
                         if a is not None])
+            # "San Vicente near Metetí": where the first round put the place after "near"
+            for i in todo:
+                sp = places[i]
+                if sp.near_gap and i + 1 < n and places[i + 1].start == sp.end + sp.near_gap:
+                    a = answers.get(src[i + 1])
+                    if a is not None and a[1] > 0.6:
+                        ctx.near_of[i] = (a[0].lat, a[0].lon)
     return [(sp, a[0], a[1]) for sp, j in zip(places, src, strict=True)
             if (a := answers[j]) is not None]
 
@@ -560,6 +573,10 @@ DATELINE = 8.0
 #: … Mexico"): about what a town of 100,000 more people has over it (a local paper names
 #: the towns around it; one far away it places: "Paris, France").
 LOCAL_TOWN = 4.0
+#: How far a town may lie from the place it is said to be near, or so many km from (a
+#: town "120 km north of" another is further; the bonus only helps it beat namesakes that
+#: are much further still).
+NEAR_KM = 150.0
 #: How far from a county's or district's point a town it holds may lie ("Boston,
 #: Lincolnshire": 33 km; English shire counties and US counties are under 100 km across).
 COUNTY_KM = 80.0

@@ -485,3 +485,12 @@ def test_a_common_word_after_a_preposition_of_place_names_a_town_of_10000():
             "the road beyond Sake to Masisi is closed.")
     got = [m for m in geo.geoparse(text) if m.text == "Sake"]
     assert len(got) == 3 and all(m.country == "CD" for m in got)
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("The ice cores were stored at the institute's headquarters in Kingston, south of Hobart.",
+     "Kingston", "AU"),
+    ("The convoy reached Richmond, 60 km north-west of Sydney, before dark.", "Richmond", "AU"),
+])
+def test_a_town_said_to_lie_near_another_is_its_namesake_there(text, name, cc):
+    assert found(text)[name][0] == cc
