@@ -280,6 +280,9 @@ class Span:
     #: length of " near " or ", 20 km north of " after the span: the span that starts there
     #: places this one near it (``geo.resolve``); 0 when no such gap follows
     near_gap: int = 0
+    #: the level an Arabic place-type noun names ("محافظة" admin1, "قضاء" admin2, "ناحية"
+    #: admin3), where English's "district" may be either
+    cue_level: str | None = None
 
 
 _OPENERS = " \t\"'“‘(«[—-"
@@ -945,6 +948,13 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
             and not _definite(toks[i - 1][2])
         if frequent and best[4] not in cues and not cued:
             only = in_country.get(best[4]) if in_country else None
+            if only is None and i > 0 and fks[i - 1] in _AR_TO_PLACE \
+                    and not _definite(toks[i][2]) and not (
+                        i + 1 < n and toks[i + 1][2][:1].isdigit()):
+                # "وصلوا إلى طويلة" (they reached Tawila): no adjective stands right after a
+                # preposition, so the word is a noun, and a place of the countries of its
+                # namesakes where the text is about one of them ("في سنة 2011" is a year)
+                only = frozenset(c[0].country for c in best[5])
             if only is not None and not _in_country_name(toks, i, best[0], nisba):
                 best = None
             elif only is not None:
@@ -975,10 +985,12 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
         sp.only_cc = only
         if cue_kind in _AR_CUE_WORD:
             sp.kind_cue = _AR_CUE_WORD[cue_kind]
+            sp.cue_level = cue_kind
         elif i and cues:
             kind = cues.get(fks[i - 1] or "")
             if kind in _AR_CUE_WORD:
                 sp.kind_cue = _AR_CUE_WORD[kind]
+                sp.cue_level = kind
         if nisba and i + dj + 1 < n and (nxt := fks[i + dj + 1] or "").startswith("ال"):
             # "طرابلس اللبنانية": the adjective of nationality after the name places it
             sp.place_cc = nisba.get(nxt)
@@ -993,6 +1005,8 @@ _CAPITAL = fold("العاصمة")
 _ABD = fold("عبد")
 #: "countryside": a place-type noun that is part of a governorate's name ("ريف دمشق")
 _RIF = fold("ريف")
+#: Prepositions of place before a name: in, to, from, towards, near (folded)
+_AR_TO_PLACE = frozenset(fold(w) for w in "في إلى الى من نحو باتجاه قرب".split())
 #: Particles before a verb: "لا أدري" (I do not know) is no town.
 _AR_NEGATIONS = frozenset("لا ما لم لن".split())
 

@@ -310,7 +310,13 @@ class Context:
             s += LOCAL_TOWN
         if sp.kind_cue:
             if sp.kind_cue in _ADMIN_CUE_KINDS:
-                s += 3.0 if rec.kind in ("admin1", "admin2", "admin3") else -2.0
+                if rec.kind not in ("admin1", "admin2", "admin3"):
+                    s -= ADMIN_CUE_TOWN
+                elif sp.cue_level is None or sp.cue_level == rec.kind \
+                        or sp.cue_level == "admin1":
+                    # (an Arabic noun names its level: "قضاء سنجار", the Iraqi district, is
+                    # no Syrian sub-district "ناحية")
+                    s += 3.0
             elif rec.kind == "city" and sp.kind_cue in _TOWN_CUES:
                 s += 1.0
             elif sp.kind_cue in ("river", "island"):  # "the Blue Nile river": not the state
@@ -399,9 +405,10 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
             or sp.poss and prv.end == sp.start - 3) else None
         if after is not None or before is not None or sp.place_cc:
             mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.cue_end, after, before,
-                    sp.place_cc, sp.the_before, sp.feature)
+                    sp.place_cc, sp.the_before, sp.feature, sp.cue_level)
         else:
-            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.the_before, sp.feature)
+            mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.the_before, sp.feature,
+                    sp.cue_level)
         j = first.get(mkey)
         if j is None:
             j = first[mkey] = i
@@ -500,6 +507,14 @@ def _static(sp: Span) -> tuple[list[tuple[float, Record, int]], Record | None, R
                                          km(t.lat, t.lon, rec.lat, rec.lon) < 100
                                          for t in twins):
             s -= 3.0
+        if rec.kind == "city" and sp.kind_cue in _ADMIN_CUE_KINDS \
+                and sp.kind_cue != "region" and not any(
+                r.kind in ("admin1", "admin2", "admin3") and r.country == rec.country
+                and km(r.lat, r.lon, rec.lat, rec.lon) < 100 for r, _h in sp.cands):
+            # "قضاء سنجار", "Sinjar district" with no district of the name at hand: the town
+            # stands for the district it is the seat of, and loses nothing to the kind word
+            # (which would hand the name to a division of it in another country)
+            s += ADMIN_CUE_TOWN
         row.append((s, rec, how))
     if len(row) > MAX_CANDIDATES:
         row.sort(key=lambda t: -t[0])
@@ -573,6 +588,9 @@ DATELINE = 8.0
 #: … Mexico"): about what a town of 100,000 more people has over it (a local paper names
 #: the towns around it; one far away it places: "Paris, France").
 LOCAL_TOWN = 4.0
+#: What a town loses when a kind word of a division follows its name ("Idlib province"),
+#: unless no division of the name lies near it (see ``_static``)
+ADMIN_CUE_TOWN = 2.0
 #: How far a town may lie from the place it is said to be near, or so many km from (a
 #: town "120 km north of" another is further; the bonus only helps it beat namesakes that
 #: are much further still).

@@ -19,7 +19,7 @@ SETS = ("news", "arabic", "sitrep", "wire", "local", "arabic2", "field", "web", 
         "long", "long2", "long3", "long4", "news2", "long5")
 NEW_SETS = ("arabic", "sitrep", "wire")
 ARABIC_CUES = ("حي", "مدينة", "بلدة", "قرية", "ريف", "مخيم", "معبر", "طريق", "محافظة", "ناحية",
-               "ولاية", "ميناء", "منطقة", "مديرية")
+               "قضاء", "محلية", "ولاية", "ميناء", "منطقة", "مديرية")
 ORGANISATIONS = {"IOM", "WFP", "UNHCR", "ICRC", "MSF", "UNICEF", "UNRWA", "OCHA", "SARC", "WHO",
                  "RSF", "SDF", "NATO", "EU", "Red Crescent", "Red Cross", "Reuters", "AP", "AFP"}
 

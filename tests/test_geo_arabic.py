@@ -237,3 +237,33 @@ def test_a_camp_or_crossing_is_found_by_its_name_without_its_noun_unless_a_town_
     # "مخيم خان يونس" is a camp, but "خان يونس" alone is the city
     assert [(m.kind, m.country) for m in geo.geoparse("قصفت الطائرات خان يونس أمس.")] == [
         ("city", "PS")]
+
+
+def test_an_everyday_word_after_a_preposition_is_a_town_of_the_texts_country():
+    # "طويلة" (long) is Tawila in a report on Darfur when it stands after "إلى" or "في"
+    text = ("وصل أكثر من ألف نازح من الفاشر إلى طويلة خلال الأسبوع، وتبدأ التوزيعات في طويلة "
+            "صباحاً، بعد رحلة طويلة من شمال دارفور.")
+    got = [(m.start, m.country) for m in geo.geoparse(text) if m.text == "طويلة"]
+    assert [cc for _s, cc in got] == ["SD", "SD"], got
+    assert text.rindex("طويلة") not in {s for s, _cc in got}  # "رحلة طويلة", a long journey
+
+
+@pytest.mark.parametrize("text", [
+    "دعت المنظمة إلى هدنة في دارفور تفتح الباب أمام إيصال المساعدات إلى الفاشر.",
+    "قالت إنها أغلقت الباب وغادرت صور مع أطفالها.",
+])
+def test_the_door_is_no_syrian_town_outside_a_text_on_syria(text):
+    assert "الباب" not in {m.text for m in geo.geoparse(text)}
+
+
+def test_a_district_noun_is_no_part_of_the_name():
+    text = "عاد آلاف النازحين إلى قرى قضاء بنت جبيل، ووصلت قوافل إلى محلية مليط."
+    got = {m.text: m.country for m in geo.geoparse(text)}
+    assert got.get("بنت جبيل") == "LB" and got.get("مليط") == "SD", got
+
+
+def test_an_arabic_place_type_noun_names_its_level():
+    # "قضاء" is a district (Iraq's qada): not a Syrian sub-district (ناحية) of the name
+    text = "عادت عائلات من مخيمات دهوك إلى قضاء سنجار خلال الشهر، بعد إغلاق مخيم شاريا."
+    got = {m.text: m.country for m in geo.geoparse(text)}
+    assert got.get("سنجار") == "IQ", got
