@@ -86,3 +86,12 @@ def test_a_common_word_before_a_division_that_does_not_hold_it_is_still_a_word()
 def test_a_division_that_holds_a_town_the_text_names_wins_its_namesakes(text, name, cc, kind):
     m = next(m for m in geoparse(text) if m.text == name)
     assert (m.country, m.kind) == (cc, kind)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Melbourne Victory will play a charity match in Ballarat in April.", "Melbourne"),
+    ("Supporters of Wakefield Trinity lobbied for a new stand in the city.", "Wakefield"),
+    ("The bowler, who plays for the Perth Scorchers, was rested in Adelaide.", "Perth"),
+])
+def test_a_club_of_the_australian_and_english_leagues_is_no_place(text, word):
+    assert word not in {m.text for m in geoparse(text)}
