@@ -68,6 +68,8 @@ HAND: tuple[tuple[str, str], ...] = (
     ("دارفور", "region:darfur"), ("إقليم دارفور", "region:darfur"),
     ("كردفان", "region:kordofan"), ("إقليم كردفان", "region:kordofan"),
     ("جبال النوبة", "region:nuba-mountains"),
+    ("جبل مرة", "region:jebel-marra"), ("جبال مرة", "region:jebel-marra"),
+    ("الليطاني", "region:litani"), ("نهر الليطاني", "region:litani"),
     ("سيناء", "region:sinai"), ("شبه جزيرة سيناء", "region:sinai"),
     ("الجولان", "region:golan-heights"), ("هضبة الجولان", "region:golan-heights"),
     ("مرتفعات الجولان", "region:golan-heights"),

@@ -71,6 +71,14 @@ EXTENTS = {  # (lat, lon) boxes; a country of two parts has two
     "NP": ((26.3, 30.5), (80.0, 88.3)),
     # Malawi (districts)
     "MW": ((-17.2, -9.3), (32.6, 36.0)),
+    # the Darién migration route (Panama, Costa Rica), Vanuatu and the Solomon Islands (islands,
+    # atolls), Australian and Canadian rivers, lakes and regions of flood and fire news
+    "PA": ((7.0, 9.8), (-83.1, -77.1)),
+    "CR": ((8.0, 11.3), (-86.0, -82.5)),
+    "VU": ((-20.5, -13.0), (166.0, 170.5)),
+    "SB": ((-12.5, -4.5), (155.3, 170.5)),
+    "AU": ((-44.0, -10.0), (112.0, 154.0)),
+    "CA": ((41.6, 83.2), (-141.1, -52.5)),
 }
 # countries where an Arabic name is expected
 ARABIC_NAMED = {"SY", "SD", "PS", "JO", "YE", "LB", "IQ", "LY", "EG"}
