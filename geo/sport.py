@@ -118,23 +118,32 @@ def _country(sp: Span) -> bool:
     return any(r.kind in _TEAM_KINDS and h in (0, 3) for r, h in sp.cands)
 
 
+def _nation(sp: Span) -> int:
+    """2 for a country's name, 1 for a division's that may field a team, else 0."""
+    if any(r.kind == "country" and h in (0, 3) for r, h in sp.cands):
+        return 2
+    return 1 if _country(sp) else 0
+
+
 def drop_teams(text: str, spans: list[Span]) -> list[Span]:
     """``spans`` without the countries that stand for their teams (in order, as given)."""
     teams: set[str] = set()
     team_at: set[int] = set()
     prev_team: Span | None = None
-    country: dict[str, bool] = {}  # per name (a text names a few names many times)
+    country: dict[str, int] = {}  # per name (a text names a few names many times)
     for sp in spans:
         c = country.get(sp.key)
         if c is None:
-            c = country[sp.key] = _country(sp)
+            c = country[sp.key] = _nation(sp)
         if not c:
             prev_team = None
             continue
-        team = _team_after(text, sp.end) \
-            or _team_before(text[max(0, sp.start - 24):sp.start]) or (
-            prev_team is not None
-            and LIST_GAP.fullmatch(text, prev_team.end, sp.start) is not None)
+        # (a division is looked at further only once a team has been seen: a report names
+        # hundreds of governorates, and "England beat" or "Yorkshire beat" comes first)
+        team = _team_after(text, sp.end) or (c == 2 or teams) and (
+            _team_before(text[max(0, sp.start - 24):sp.start]) or (
+                prev_team is not None
+                and LIST_GAP.fullmatch(text, prev_team.end, sp.start) is not None))
         if team:
             teams.add(sp.surface)
             team_at.add(sp.start)
