@@ -132,12 +132,17 @@ def _reading(text: str, i: int, picks: list, seat: Record, division: Record,
 _PLURAL_WORDS = ("provinces", "governorates", "oblasts", "states", "regions")
 
 
+#: The letters beyond ASCII that a case-blind match takes for ASCII ones ("ſ" for "s").
+_CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 def _has(text: str, pattern: re.Pattern, words: tuple[str, ...]) -> bool:
     """Whether the case-blind ``pattern`` occurs in ``text``, which it can only where one of
-    ``words`` (lower case) does. In ASCII text a look for the words in the lower-cased text
-    says no at C speed (a case-blind search tries every blank or letter); other text is
-    searched as before (a case-blind match also takes "ſ" for "s")."""
-    if text.isascii():
+    ``words`` (lower case) does. A look for the words in the lower-cased text says no at C
+    speed (a case-blind search tries every blank or letter, and beyond Latin-1 compares them
+    through Unicode's tables); text with a letter that a case-blind match takes for an ASCII
+    one but lower-casing does not ("ſ" for "s") is searched as it is."""
+    if text.isascii() or not _CASE_ODD.search(text):
         low = text.lower()
         if not any(w in low for w in words):
             return False
@@ -199,7 +204,7 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
         (see the module docstring); certainty is kept.
     """
     found: dict[tuple[int, int], tuple[Record, Record] | None] = {}
-    todo = []
+    todo: list[tuple[int, Span, tuple[Record, Record]]] = []
     keys: dict[int, set[str]] = {}  # the names that are a reading of each seat
     swaps: dict[int, Record] = {}
     plural: set[int] | None = None  # worked out at the first name that is both
@@ -208,10 +213,12 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
             continue
         # one verdict per (name, pick): a name repeated all through a text is looked at once
         fkey = (id(sp.cands), id(rec))
-        pair = found.get(fkey, found)
-        if pair is found:
-            pair = _twins(sp.cands)
-            pair = found[fkey] = pair if pair is not None and _is_twin(rec, pair[0]) else None
+        if fkey in found:
+            pair = found[fkey]
+        else:
+            twins = _twins(sp.cands)
+            pair = found[fkey] = twins if twins is not None and _is_twin(rec, twins[0]) \
+                else None
         if pair is None:
             continue
         if plural is None:
@@ -233,7 +240,7 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
     # Without another place of the division named, only the words at the name can speak
     # (countryside, a part of the city, a dateline): a name with none of them is skipped
     # without a look at its surroundings, which keeps a name repeated all through a text cheap.
-    countryside = _has(text, _ANY_COUNTRYSIDE, ("countryside",))
+    countryside = _has(text, _ANY_COUNTRYSIDE, ("countryside", "ريف"))
     for i, sp, (seat, division) in todo:
         members = counts.get(seat.rid)
         if members is None:
@@ -241,9 +248,9 @@ def settle(text: str, picks: list[tuple[Span, Record, float]]) -> list[tuple[Spa
         if members == (0, 0) and not countryside and not sp.qualifier \
                 and not sp.surface.isupper():
             continue
-        rec = _reading(text, i, picks, seat, division, members)
-        if rec is not None and rec is not picks[i][1]:
-            swaps[i] = rec
+        reading = _reading(text, i, picks, seat, division, members)
+        if reading is not None and reading is not picks[i][1]:
+            swaps[i] = reading
     if not swaps:
         return picks
     return [(sp, swaps.get(i, rec), c) for i, (sp, rec, c) in enumerate(picks)]

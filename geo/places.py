@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
 
@@ -92,7 +93,7 @@ def _opt_str(value: object) -> str | None:
     return text or None
 
 
-def _opt_int(value: object, file: str, rec: str, field: str) -> int | None:
+def _opt_int(value: Any, file: str, rec: str, field: str) -> int | None:
     if value in (None, ""):
         return None
     try:
@@ -101,7 +102,7 @@ def _opt_int(value: object, file: str, rec: str, field: str) -> int | None:
         raise PlaceDataError(file, rec, field, f"not an integer: {value!r}") from None
 
 
-def _opt_float(value: object, file: str, rec: str, field: str) -> float | None:
+def _opt_float(value: Any, file: str, rec: str, field: str) -> float | None:
     if value in (None, ""):
         return None
     try:
@@ -199,7 +200,7 @@ def _representative_point(geom: dict | None) -> tuple[float, float] | None:
     """
     if not geom:
         return None
-    gtype, coords = geom.get("type"), geom.get("coordinates")
+    gtype, coords = geom.get("type"), cast(Any, geom.get("coordinates"))
     if gtype == "Point":
         return coords[1], coords[0]
     if gtype == "MultiPoint":

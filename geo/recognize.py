@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from geo.gazetteer import Index, Record
 from geo.normalize import _HAS_ARABIC as _ARABIC_CHAR  # the test fold() branches on
@@ -59,7 +60,6 @@ def _two_prefixes(w: str) -> bool:
 _ARTICLES = frozenset("al el ash as ad ar an at az es ez ed ul".split())
 _CONNS = frozenset(_CONN[3:-1].split("|")) | {"'s", "’s"}
 _MAXN = 6
-_UNSEEN = object()
 # Articles fold() rewrites when a hyphen follows ("ash-" → "al "), and "el" before a blank.
 _HYPHEN_ARTICLES = frozenset("al el ul ol ash as ad adh ar an at ath az es esh ed er en et ez"
                              .split())
@@ -231,6 +231,19 @@ def _team_heads(teams: frozenset[str]) -> frozenset[str]:
 
 _OF_NEXT = re.compile(rf"[ \t]+of[ \t]+(?:the[ \t]+)?[{_UP}]")
 
+#: A token of a run: (start, end, text).
+Tok = tuple[int, int, str]
+#: A name's gazetteer candidates: (record, how the name matched it).
+Cands = tuple[tuple[Record, int], ...]
+#: The longest name from a token of a Latin run: (last token - first, length, surface, key,
+#: candidates, the country of a demonym or None).
+LatinBest = tuple[int, int, str, str, Cands, "str | None"]
+#: The longest name from a token of an Arabic run: (last token - first, letters skipped,
+#: length, surface, key, candidates).
+ArabicBest = tuple[int, int, int, str, str, Cands]
+#: The keys of tokens that all have one (see ``_token_keys``).
+_Keys = list[str]
+
 
 @dataclass(slots=True)
 class Span:
@@ -353,6 +366,29 @@ def _free(w: str) -> bool:
 # The last words _QUAL_BEFORE can match right before its closing blank (and "the").
 _QUAL_ENDS = ("of", "north", "south", "east", "west", "northern", "southern", "eastern",
               "western", "central", "rural", "greater", "downtown", "outer", "inner", "old")
+# The last run of letters of each direction of _DIR ("north-eastern": "eastern"), and of each
+# part of _PART ("old city": "city"): the word a match of _QUAL_BEFORE ends with, before "of"
+# or not.
+_QUAL_DIRS = frozenset("north south east west northern southern eastern western northeast "
+                       "northeastern northwest northwestern southeast southeastern southwest "
+                       "southwestern central rural greater downtown outer inner old".split())
+_QUAL_PARTS = _QUAL_DIRS | frozenset(
+    "outskirts suburb suburbs countryside edge edges district districts neighbourhood "
+    "neighbourhoods neighborhood neighborhoods part parts area areas quarter quarters "
+    "periphery outskirt centre center city side sector front frontline frontlines".split())
+
+
+#: What a match of _QUAL_BEFORE is made of, but blanks: ASCII letters, the four other letters
+#: a case-blind match takes for some ("İ", "ı", "ſ", "K"), and hyphens.
+_QUAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-\u0130\u0131"
+                        "\u017f\u212a")
+
+
+def _last_letters(s: str) -> str:
+    k = len(s)
+    while k and s[k - 1].isalpha():
+        k -= 1
+    return s[k:]
 
 
 def _qualifier_before(before: str) -> str | None:
@@ -361,11 +397,20 @@ def _qualifier_before(before: str) -> str | None:
 
     The search tries every start in the 40 characters, twenty times slower than the rest of
     the filters together; a match must end in "of" or a direction word, then blanks (and
-    "the" and blanks), which ASCII text shows at once. Other text is searched as before.
+    "the" and blanks), which ASCII text shows at once. A match holds only letters that a
+    case-blind match takes for ASCII ones, hyphens and blanks: in other text, only the end
+    made of those is searched (a case-blind search of text beyond Latin-1 compares letter by
+    letter through Unicode's tables).
     """
     s = before.rstrip()
     if len(s) == len(before):
         return None  # a match ends with a blank
+    start = 0
+    if not s.isascii():
+        start = len(before)
+        while start and (before[start - 1] in _QUAL_CHARS or before[start - 1].isspace()):
+            start -= 1
+        s = s[start:]
     if s.isascii():
         low = s.lower()
         if low.endswith("the"):
@@ -376,11 +421,19 @@ def _qualifier_before(before: str) -> str | None:
             low = end
         if not low.endswith(_QUAL_ENDS):
             return None
-    q = _QUAL_BEFORE.search(before)
+        # the word that would end the match must be one of _DIR or _PART: else no search of
+        # forty starts ("the University of ", "the roof ")
+        if low.endswith("of"):
+            head = low[:-2]
+            if not head[-1:].isspace() or _last_letters(head.rstrip()) not in _QUAL_PARTS:
+                return None
+        elif _last_letters(low) not in _QUAL_DIRS:
+            return None
+    q = _QUAL_BEFORE.search(before, start)
     return (q.group(1) or q.group(2)).lower() if q else None
 
 
-def _loose_cached(text: str, toks: list, sp: Span, words: WordLists, memo: dict) -> bool:
+def _loose_cached(text: str, toks: list[Tok], sp: Span, words: WordLists, memo: dict) -> bool:
     """:func:`_loose`, once for all spans with the same neighbouring tokens and gaps."""
     i, j = sp.tok_i, sp.tok_j
     if not i and j + 1 >= len(toks):
@@ -408,7 +461,7 @@ def _demonym_leads(words: WordLists) -> frozenset[str]:
     return hit[1]
 
 
-def _loose(text: str, toks: list, sp: Span, words: WordLists) -> bool:
+def _loose(text: str, toks: list[Tok], sp: Span, words: WordLists) -> bool:
     """True when a capitalised word that is no place, title, direction or organisation word
     sits right next to the span in its run ("Fateh al-Sham", "Avni Sahin")."""
     for k in (sp.tok_i - 1, sp.tok_j + 1):
@@ -509,8 +562,8 @@ def recognise(text: str, index: Index, words: WordLists) -> tuple[list[Span], se
     demonym_ccs: set[str] = set()
     # the longest match from a window of tokens, per kind of run (0, 1, 2), and from a token
     # that is its window alone, per script (Latin, Arabic)
-    best_memo: tuple[dict[str, tuple | None], ...] = ({}, {}, {})
-    tok_memo: tuple[dict[str, tuple | None], ...] = ({}, {})
+    best_memo: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
+    tok_memo: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
     loose_memo: dict[tuple, tuple[bool, bool]] = {}
     leads = _demonym_leads(words)
     found_heads = {k[:k.index(" ")] for k in found if " " in k}
@@ -591,7 +644,7 @@ def _name_with_kind(spans: list[Span], index: Index) -> None:
             sp.cands = sp.cands + tuple((r, 1) for r, _h in hit if r.rid not in have)
 
 
-_NOT_ALONE = (False,)  # what _alone says of a run of one token
+_NOT_ALONE = [False]  # what _alone says of a run of one token (never changed)
 
 
 def _cue_gap(text: str, end: int) -> int:
@@ -676,7 +729,7 @@ def _disjoint(spans: list[Span], keep: Callable[[Span], bool]) -> list[Span]:
     return out
 
 
-def _token_keys(toks: list, arabic: bool,
+def _token_keys(toks: list[Tok], arabic: bool,
                 keys_of: dict[str, str]) -> tuple[list[str | None], list[int]]:
     """The key of each token of a run, where the key of an n-gram is the keys of its tokens
     joined by a blank (None where that does not hold), and for each token the first token at or
@@ -710,7 +763,7 @@ def _token_keys(toks: list, arabic: bool,
     return fks, lim
 
 
-def _alone(text: str, toks: list, kind: int, fks: list[str | None],
+def _alone(text: str, toks: list[Tok], kind: int, fks: list[str | None],
            heads: dict[str, None] | None,
            keys_of: dict[str, str]) -> tuple[list[bool], list[bool]]:
     """For each token, whether no n-gram of two or more tokens from it can be a key of the
@@ -749,7 +802,7 @@ def _alone(text: str, toks: list, kind: int, fks: list[str | None],
     return alone, cut
 
 
-def _ngram_keys(text: str, toks: list, kind: int, fks: list[str | None], lim: list[int],
+def _ngram_keys(text: str, toks: list[Tok], kind: int, fks: list[str | None], lim: list[int],
                 alone: list[bool], cut: list[bool], keys: set[str],
                 windows: set[tuple[int, str]], keys_of: dict[str, str]) -> None:
     """Add the keys of the n-grams of a run to ``keys``; note each new window in ``windows``."""
@@ -762,7 +815,7 @@ def _ngram_keys(text: str, toks: list, kind: int, fks: list[str | None], lim: li
             continue
         prefixed = arabic and len(w) > 3 and w[0] in _AR_PREFIXES
         if alone[i] and (cut[i] or not prefixed):  # one n-gram: the token itself
-            add(fks[i])  # (alone: it has a key, of one word)
+            add(cast(str, fks[i]))  # (alone: it has a key, of one word)
             if prefixed:
                 add(keys_of[w[1:]])
                 if _two_prefixes(w):
@@ -779,8 +832,8 @@ def _ngram_keys(text: str, toks: list, kind: int, fks: list[str | None], lim: li
                 last = toks[j][2]
                 if last in _CONNS or last.lower() in _ARTICLES:
                     continue
-            if j < joins:
-                key = fks[i] if j == i else " ".join(fks[i:j + 1])
+            if j < joins:  # (the tokens before ``joins`` have keys)
+                key = cast(str, fks[i]) if j == i else " ".join(cast(_Keys, fks[i:j + 1]))
             else:
                 key = fold(text[a:toks[j][1]])
             add(key)
@@ -794,7 +847,7 @@ def _ngram_keys(text: str, toks: list, kind: int, fks: list[str | None], lim: li
                 if j == i:
                     add(key)
                 elif key and j < joins:
-                    add(key + " " + " ".join(fks[i + 1:j + 1]))
+                    add(key + " " + " ".join(cast(_Keys, fks[i + 1:j + 1])))
                 else:
                     add(fold(text[a + 1:toks[j][1]]))
 
@@ -810,10 +863,10 @@ def _lookup(found: dict, key: str) -> tuple[tuple[Record, int], ...]:
     return ()
 
 
-def _match_run(text: str, toks: list, kind: int, fks: list[str | None], lim: list[int],
+def _match_run(text: str, toks: list[Tok], kind: int, fks: list[str | None], lim: list[int],
                alone: list[bool], found: dict, words: WordLists, leads: frozenset[str],
-               in_org: bool, demonym_ccs: set[str], memo: dict[str, tuple | None],
-               tok_memo: dict[str, tuple | None],
+               in_org: bool, demonym_ccs: set[str], memo: dict[str, LatinBest | None],
+               tok_memo: dict[str, LatinBest | None],
                found_heads: frozenset[str] | set[str] = frozenset()) -> list[Span]:
     """The names (and demonyms) of a Latin run, longest first, left to right.
     ``found_heads``: the first words of the keys of several words in ``found``."""
@@ -835,21 +888,23 @@ def _match_run(text: str, toks: list, kind: int, fks: list[str | None], lim: lis
             # begins with its key (nor is its key "al": "Aal-Tolnaa" is also looked up as
             # "tolna"). _best_latin's last step, inlined, and worked out once per word (such
             # a token has a key and is no article)
-            best = tok_memo.get(w, _UNSEEN)
-            if best is _UNSEEN:
+            if w in tok_memo:
+                best = tok_memo[w]
+            else:
                 dem = demonyms.get(w)
                 if dem:
                     best = (0, len(w), w, "", (), dem)
                 else:
-                    key = fks[i]
+                    key = cast(str, fks[i])
                     cands = _lookup(found, key)
                     best = (0, len(w), w, key, cands, None) if cands else None
                 tok_memo[w] = best
         else:
             stop = i + _MAXN if i + _MAXN < n else n
             mkey = text[base:toks[stop - 1][1]]
-            best = memo.get(mkey, _UNSEEN)
-            if best is _UNSEEN:
+            if mkey in memo:
+                best = memo[mkey]
+            else:
                 best = memo[mkey] = _best_latin(text, toks, i, stop, fks, lim[i], found,
                                                 words, False)
         if best is None:
@@ -866,8 +921,8 @@ def _match_run(text: str, toks: list, kind: int, fks: list[str | None], lim: lis
     return out
 
 
-def _best_latin(text: str, toks: list, i: int, stop: int, fks: list[str | None], joins: int,
-                found: dict, words: WordLists, alone: bool) -> tuple | None:
+def _best_latin(text: str, toks: list[Tok], i: int, stop: int, fks: list[str | None], joins: int,
+                found: dict[str, Cands], words: WordLists, alone: bool) -> LatinBest | None:
     """The longest name (or demonym) from token ``i``: (last token - i, length, surface,
     key, candidates, demonym country), or None. ``alone``: only token ``i`` itself can be
     one (see ``_alone``), so the longer n-grams are not tried. ``fks``, ``joins``: see
@@ -884,7 +939,7 @@ def _best_latin(text: str, toks: list, i: int, stop: int, fks: list[str | None],
         if dem:
             return j - i, end - start, surface, "", (), dem
         if j < joins:
-            key = fks[i] if j == i else " ".join(fks[i:j + 1])
+            key = cast(str, fks[i]) if j == i else " ".join(cast(_Keys, fks[i:j + 1]))
         else:
             key = fold(surface)
         cands = _lookup(found, key)
@@ -893,7 +948,7 @@ def _best_latin(text: str, toks: list, i: int, stop: int, fks: list[str | None],
     return None
 
 
-def _org_name(text: str, toks: list, words: WordLists) -> bool:
+def _org_name(text: str, toks: list[Tok], words: WordLists) -> bool:
     """Whether the run names an organisation of several words ("Syrian Arab Red Crescent")."""
     run = " ".join(text[toks[0][0]:toks[-1][1]].split())
     return any(o in run for o in words.orgnames if " " in o)
@@ -905,10 +960,10 @@ _AR_CUE_WORD = {"admin1": "governorate", "admin2": "district", "admin3": "distri
                 "city": "city"}
 
 
-def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
+def _match_arabic(text: str, toks: list[Tok], fks: list[str | None], lim: list[int],
                   alone: list[bool], cut: list[bool], found: dict,
-                  memo: dict[str, tuple | None],
-                  tok_memo: dict[str, tuple | None],
+                  memo: dict[str, ArabicBest | None],
+                  tok_memo: dict[str, ArabicBest | None],
                   cues: dict[str, str], keys_of: dict[str, str],
                   common: frozenset[str] = frozenset(),
                   unsplit: frozenset[str] = frozenset(),
@@ -929,15 +984,17 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
         base, _b, w = toks[i]
         if alone[i] and (cut[i] or not (len(w) > 3 and w[0] in _AR_PREFIXES)):
             # only the token itself can be a name: once per word
-            best = tok_memo.get(w, _UNSEEN)
-            if best is _UNSEEN:
+            if w in tok_memo:
+                best = tok_memo[w]
+            else:
                 best = tok_memo[w] = _best_arabic(text, toks, i, i + 1, fks, lim[i],
                                                        found, True, True, keys_of, unsplit)
         else:
             stop = i + _MAXN if i + _MAXN < n else n
             mkey = text[base:toks[stop - 1][1]]
-            best = memo.get(mkey, _UNSEEN)
-            if best is _UNSEEN:
+            if mkey in memo:
+                best = memo[mkey]
+            else:
                 best = memo[mkey] = _best_arabic(text, toks, i, stop, fks, lim[i], found,
                                                  alone[i], cut[i], keys_of, unsplit)
         only = None
@@ -946,7 +1003,7 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
         # طويلة"); after one with it, the word is its adjective ("المعبر البري", by land)
         cued = frequent and i > 0 and bool(cues.get(fks[i - 1] or "")) \
             and not _definite(toks[i - 1][2])
-        if frequent and best[4] not in cues and not cued:
+        if best is not None and frequent and best[4] not in cues and not cued:
             only = in_country.get(best[4]) if in_country else None
             if only is None and i > 0 and fks[i - 1] in _AR_TO_PLACE \
                     and not _definite(toks[i][2]) and not (
@@ -960,7 +1017,7 @@ def _match_arabic(text: str, toks: list, fks: list[str | None], lim: list[int],
             elif only is not None:
                 cands = tuple(c for c in best[5]
                               if c[0].country in only and c[0].kind != "neighbourhood")
-                best = best[:5] + (cands,) if cands else None
+                best = (best[0], best[1], best[2], best[3], best[4], cands) if cands else None
         if best is None or best[0] == 0 and (
                 best[4] in cues or best[4] in common and only is None and not cued
                 # "ريمة عبد الله": a given name before "عبد …" (Abdullah, Abd al-…)
@@ -1017,7 +1074,7 @@ def _definite(w: str) -> bool:
         and w[1:].startswith("ال")
 
 
-def _in_country_name(toks: list, i: int, dj: int, nisba: dict[str, str] | None) -> bool:
+def _in_country_name(toks: list[Tok], i: int, dj: int, nisba: dict[str, str] | None) -> bool:
     """Whether the everyday word at token ``i`` (``dj`` + 1 tokens) of an Arabic run stands
     where a name can: not after a negation ("لا أدري"), not as an adjective after a definite
     noun ("الخيام البيضاء", the white tents; "الخلاف القائم", the dispute at hand), not as
@@ -1032,14 +1089,14 @@ def _in_country_name(toks: list, i: int, dj: int, nisba: dict[str, str] | None) 
     j = i + dj + 1
     # (the next word with a conjunction is the next name: "صور والنبطية")
     if not _definite(w) and j < len(toks) and (nxt := toks[j][2]).startswith(("ال", "لل")):
-        return bool(nisba) and fold(nxt) in nisba
+        return nisba is not None and fold(nxt) in nisba
     return True
 
 
-def _best_arabic(text: str, toks: list, i: int, stop: int, fks: list[str | None], joins: int,
+def _best_arabic(text: str, toks: list[Tok], i: int, stop: int, fks: list[str | None], joins: int,
                  found: dict, alone: bool, alone_cut: bool,
                  keys_of: dict[str, str],
-                 unsplit: frozenset[str] = frozenset()) -> tuple | None:
+                 unsplit: frozenset[str] = frozenset()) -> ArabicBest | None:
     """The longest name from Arabic-script token ``i`` (a one-letter prefix و ب ل ف may be
     dropped): (last token - i, letters skipped, length, surface, key, candidates), or None.
     ``alone``, ``alone_cut``: what ``_alone`` says of the token; ``fks``, ``joins``: see
@@ -1047,13 +1104,15 @@ def _best_arabic(text: str, toks: list, i: int, stop: int, fks: list[str | None]
     w = toks[i][2]
     prefixed = len(w) > 3 and w[0] in _AR_PREFIXES and fks[i] not in unsplit
     cut = keys_of[w[1:]] if prefixed else ""
+    cands: Cands
     for j in range(stop - 1, i - 1, -1):
         start, end = toks[i][0], toks[j][1]
         # (an n-gram that cannot be a key is not in ``found``: not worth folding)
         if alone and j > i:
             cands = ()
         elif j < joins:
-            cands = _lookup(found, fks[i] if j == i else " ".join(fks[i:j + 1]))
+            cands = _lookup(found, cast(str, fks[i]) if j == i
+                            else " ".join(cast(_Keys, fks[i:j + 1])))
         else:
             cands = _lookup(found, fold(text[start:end]))
         if not cands and prefixed:
@@ -1068,7 +1127,7 @@ def _best_arabic(text: str, toks: list, i: int, stop: int, fks: list[str | None]
                     start += 1
                     cands = _lookup(found, keys_of[w[2:]])
             elif cut and j < joins:
-                cands = _lookup(found, cut + " " + " ".join(fks[i + 1:j + 1]))
+                cands = _lookup(found, cut + " " + " ".join(cast(_Keys, fks[i + 1:j + 1])))
             else:
                 cands = _lookup(found, fold(text[start:end]))
         # (no village under 1,000 people; our own table's towns have no population figure:
@@ -1119,7 +1178,7 @@ def _title_reaches(before: str, title: str) -> bool:
     return "\n" not in between and ("." not in between or len(title) <= 4)
 
 
-def _people(text: str, toks: list, words: WordLists, found: dict, persons: set[str],
+def _people(text: str, toks: list[Tok], words: WordLists, found: dict, persons: set[str],
             person_spans: list[tuple[int, int]], keys_of: dict[str, str]) -> None:
     """Collect the person names a run shows: names after a title, or a given name and more.
     ``keys_of``: the key of every token (``fold_words``)."""

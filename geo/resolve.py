@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 
 from geo.gazetteer import Record
 from geo.normalize import plain
@@ -127,9 +128,9 @@ class Context:
         self.town_admin1: dict[str, set[int]] = {}
         # the same by country: towns and divisions placed with confidence in each country
         self.town_cc: dict[str, set[int]] = {}
-        self.near: dict[tuple[int, int], float] = defaultdict(int)  # 1° cells, confident points
-        self.near_places: dict[tuple[int, int], float] = defaultdict(int)  # each point once
-        self.far: dict[tuple[int, int], float] = defaultdict(int)  # 5° cells
+        self.near: dict[tuple[int, int], float] = {}  # 1° cells, confident points
+        self.near_places: dict[tuple[int, int], float] = {}  # each point once
+        self.far: dict[tuple[int, int], float] = {}  # 5° cells
         self.own: dict[int, tuple[float, float]] = {}
         #: the record each wire dateline's name was placed at ("PERU, Ind."), by plain name
         self.datelines: dict[str, int] = {}
@@ -191,27 +192,31 @@ class Context:
         self.near.clear()
         self.near_places.clear()
         self.far.clear()
-        if weights is None:
-            weights = Counter(points.values())
+        tallied: Mapping[tuple[float, float], float] = \
+            Counter(points.values()) if weights is None else weights
         # each cell holds the points of its own and its eight neighbouring cells, so a look-up
         # is one get (a repeated place counts once per span at it); the points are first
         # tallied by cell, as the places of one text lie in few cells
-        places: dict[tuple[int, int], float] = defaultdict(int)
-        near: dict[tuple[int, int], float] = defaultdict(int)
-        far: dict[tuple[int, int], float] = defaultdict(int)
+        # (plain dicts and get: a defaultdict's missing key costs a call back into Python in
+        # the compiled module, a thousand instructions a cell)
+        places: dict[tuple[int, int], float] = {}
+        near: dict[tuple[int, int], float] = {}
+        far: dict[tuple[int, int], float] = {}
         floor = math.floor
-        for (lat, lon), k in weights.items():
+        for (lat, lon), k in tallied.items():
             cell = (floor(lat), floor(lon))
-            places[cell] += 1
-            near[cell] += k
-            far[(floor(lat / 5.0), floor(lon / 5.0))] += k
+            places[cell] = places.get(cell, 0) + 1
+            near[cell] = near.get(cell, 0) + k
+            cell = (floor(lat / 5.0), floor(lon / 5.0))
+            far[cell] = far.get(cell, 0) + k
         for tally, cells in ((places, self.near_places), (near, self.near), (far, self.far)):
             for (ci, cj), k in tally.items():
                 for di in (-1, 0, 1):
                     for dj in (-1, 0, 1):
-                        cells[(ci + di, cj + dj)] += k
+                        cell = (ci + di, cj + dj)
+                        cells[cell] = cells.get(cell, 0) + k
 
-    def _count(self, cells: dict, lat: float, lon: float, size: float, idx: int) -> int:
+    def _count(self, cells: dict, lat: float, lon: float, size: float, idx: int) -> float:
         ci, cj = math.floor(lat / size), math.floor(lon / size)
         n = cells.get((ci, cj), 0)
         own = self.own.get(idx)
@@ -323,14 +328,14 @@ class Context:
                 s += 3.0 if rec.kind == "region" else -2.0
         if self.own and rec.kind not in ("country", "region"):
             if self._count(self.near, rec.lat, rec.lon, 1.0, idx):
-                n = 1
+                n = 1.0
                 if weak < 1.0 and rec.kind == "city" and big is not None \
                         and km(rec.lat, rec.lon, big.lat, big.lon) > FAR_NAMESAKE_KM:
                     # a town whose bigger namesake is far away: each other place named near
                     # the town counts, up to NEAR_MAX ("York" beside Harrogate, Ripon and
                     # Skipton is not Toronto's York Region)
-                    n = max(1, min(self._count(self.near_places, rec.lat, rec.lon, 1.0, idx),
-                                   NEAR_MAX))
+                    n = max(1.0, min(self._count(self.near_places, rec.lat, rec.lon, 1.0, idx),
+                                     NEAR_MAX))
                 s += NEAR * n * weak
             elif self._count(self.far, rec.lat, rec.lon, 5.0, idx):
                 s += 0.7 * weak
@@ -403,6 +408,7 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
         before = id(prv.cands) if prv is not None and (
             prv.comma_next and sp.start == prv.end + 2
             or sp.poss and prv.end == sp.start - 3) else None
+        mkey: tuple
         if after is not None or before is not None or sp.place_cc:
             mkey = (sp.surface, sp.key, sp.kind_cue, sp.ntok, sp.cue_end, after, before,
                     sp.place_cc, sp.the_before, sp.feature, sp.cue_level)
@@ -432,6 +438,7 @@ def resolve(spans: list[Span], demonym_ccs: set[str]) -> list[tuple[Span, Record
                 answers[i] = None if _weak(sp, best, how, ctx) or _far_stand_in(sp, best, ctx) \
                     else (best, 1.0)
                 continue
+            assert big is not None  # (the most populous of two or more candidates)
             scored = [(s + ctx.score(rec, sp, nxt, i, big.pop, prv, big), rec, how)
                       for s, rec, how in row]
             scored.sort(key=lambda t: -t[0])

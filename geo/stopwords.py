@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-WORDS_DIR = Path(__file__).resolve().parent.parent / "data" / "geo" / "words"
+from geo.paths import DATA_DIR
+
+WORDS_DIR = DATA_DIR / "geo" / "words"
 DEMONYMS_FILE = WORDS_DIR.parent / "demonyms.csv"
 
 

@@ -130,7 +130,7 @@ def add_tails(text: str, spans: list[Span], index: Index) -> list[Span]:
     heads = index.heads(load=False)  # read by the recogniser for long texts, else None
     for m in _phrases_in(text):
         middle, noun = m.group(2, 3)
-        items = [(m.start(), m.end(), m.group(1))]
+        items: list[tuple[int, int, str]] = [(m.start(), m.end(), m.group(1))]
         if m.group().endswith("s"):  # a plural tail: the items of its list before the last
             pos = m.start()
             for _ in range(_ITEMS):

@@ -22,10 +22,15 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.gazetteer import build as _build
 from geo.gazetteer import keyfilter
 from geo.gazetteer import registry as _registry
+from geo.paths import cache_dir
+
+if TYPE_CHECKING:
+    from geo.gazetteer.overlay import Overlay
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
@@ -53,12 +58,6 @@ class Record:
     boost: float = 0.0
     #: ``geo.resolve.prior`` of the record, worked out on first use (not part of its value).
     prior: float | None = field(default=None, compare=False, hash=False, repr=False)
-
-
-def cache_dir() -> Path:
-    """The cache directory: ``$CORDON_CACHE`` or ``~/.cache/cordon``."""
-    env = os.environ.get("CORDON_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "cordon"
 
 
 def index_path() -> Path:
@@ -98,11 +97,11 @@ class Index:
         self._countries: dict[str, Record | None] = {}
         self._heads: dict[str, None] | None = None
         self._user_sig: tuple | None = None
-        self._overlay = None  # geo.gazetteer.overlay.Overlay of the user gazetteers, or None
+        self._overlay: Overlay | None = None  # the user gazetteers, or None
         self._heads_all: dict[str, None] | None = None
         self._filter: bytes | None = None  # geo.gazetteer.keyfilter of the names, read once
 
-    def _user(self):
+    def _user(self) -> Overlay | None:
         """The user gazetteers as the registry lists them now (one ``stat`` a call)."""
         folder = _registry.gazetteers_dir()
         sig = _registry.signature(folder)
@@ -136,20 +135,20 @@ class Index:
             keys = set(keys)
         # set operations, not a Python loop per key: a long text has tens of thousands
         hits = keys & cache.keys()
-        todo = keys - hits
-        if todo:
-            todo = todo.difference(misses)  # (a look-up per key of todo, not per miss)
+        new = keys - hits
+        if new:
+            new = new.difference(misses)  # (a look-up per key of new, not per miss)
         answers = {k: cache[k] for k in hits if cache[k]}
-        if todo:
+        if new:
             # The answers of this call are kept apart from the cache, so emptying the cache
             # loses none of them (it once did: the piece of a long text that happened to fill
             # the cache found no place at all).
-            if len(cache) + len(misses) + len(todo) > CACHE_MAX:
+            if len(cache) + len(misses) + len(new) > CACHE_MAX:
                 cache.clear()
                 misses.clear()
             # no name holds a lone surrogate (from a file decoded with surrogateescape, or
             # "\ud800" in JSON), and SQLite refuses to encode one: such keys name no place
-            todo = list(todo)
+            todo = list(new)
             if _SURROGATE.search("".join(todo)):  # (one search over all the keys)
                 todo = [k for k in todo if not _SURROGATE.search(k)]
             found: dict[str, list[tuple[Record, int]]] = {}
@@ -182,7 +181,7 @@ class Index:
                     from geo.gazetteer.overlay import merge
 
                     for k, theirs in user.find(todo).items():
-                        found[k] = merge(tuple(found.get(k, ())), theirs)
+                        found[k] = list(merge(tuple(found.get(k, ())), theirs))
             for k, rows in found.items():
                 if rows:
                     answers[k] = cache[k] = tuple(rows)
@@ -258,7 +257,7 @@ class Index:
         return out
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile("[\\ud800-\\udfff]")  # (the escapes read by re, not Python)
 
 #: The most of an index file SQLite maps into memory (the world index is about 50 MB).
 MMAP_BYTES = 256 * 1024 * 1024

@@ -65,7 +65,7 @@ def gazetteers_dir() -> Path:
         if how[0]:
             folder = Path(how[0]).expanduser()
         else:
-            from geo.gazetteer.index import cache_dir
+            from geo.paths import cache_dir
 
             folder = cache_dir() / "gazetteers"
         _DIRS[how] = folder

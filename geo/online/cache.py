@@ -17,15 +17,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from geo.paths import cache_dir
+
 __all__ = ["JsonCache", "cache_dir"]
 
 log = logging.getLogger(__name__)
-
-
-def cache_dir() -> Path:
-    """The cache directory: ``$CORDON_CACHE`` if set, else ``~/.cache/cordon``."""
-    env = os.environ.get("CORDON_CACHE", "").strip()
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "cordon"
 
 
 def write_atomic(path: Path, data: str) -> None:

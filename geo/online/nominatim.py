@@ -96,7 +96,9 @@ def parse_result(raw: Any) -> Candidate | None:
     name = raw.get("name") or str(raw.get("display_name") or "").split(",")[0].strip()
     if not name:
         return None
-    address = raw.get("address") if isinstance(raw.get("address"), dict) else {}
+    address = raw.get("address")
+    if not isinstance(address, dict):
+        address = {}
     cc = str(address.get("country_code") or "").upper()
     country = cc if re.fullmatch(r"[A-Z]{2}", cc) else None
     try:
