@@ -56,7 +56,15 @@ def instructions(dev: Path, parse: bool) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dev", type=Path, default=DEV, help="a JSONL set with a 'text' field")
+    ap.add_argument("--pure", action="store_true",
+                    help="count the plain Python modules even where a compiled build exists")
     args = ap.parse_args()
+    if args.pure:
+        os.environ["CORDON_PURE"] = "1"
+    sys.path.insert(0, str(ROOT))
+    from geo import compiled  # (decides as the counted processes will: same sources and env)
+
+    modules = "compiled" if compiled.ACTIVE else "plain Python"
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     warm = instructions(args.dev, False)
@@ -65,7 +73,8 @@ def main() -> None:
                 for line in args.dev.open(encoding="utf-8"))
     first = full - warm
     print(f"first pass over {args.dev.name}: {first / 1e6:,.0f} M instructions "
-          f"({first / chars:,.0f} per character; warm-up {warm / 1e6:,.0f} M)")
+          f"({first / chars:,.0f} per character; warm-up {warm / 1e6:,.0f} M; "
+          f"{modules} modules)")
 
 
 if __name__ == "__main__":

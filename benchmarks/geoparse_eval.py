@@ -21,7 +21,9 @@ predictions, recall = matched gold / gold; accuracy@161 km = matched toponyms wh
 point is within 161 km of gold; end-to-end = gold found and placed within 161 km / all gold;
 median error over matched toponyms.
 
-Timing (each figure the median of ``--runs`` runs):
+Timing (each figure the median of ``--runs`` runs), of the compiled modules when
+``python -m geo compile`` has built them for the current sources (``modules`` in the output
+says which ran; ``--pure`` times the plain Python ones):
 
 - throughput: characters per second of ``geoparse`` on the whole development text, one call
   per document, in this process after start-up (index open, caches warm after one pass);
@@ -213,10 +215,15 @@ def main() -> None:
                          "repeat to score several")
     ap.add_argument("--own", action="store_true",
                     help="score each of the project's own sets in benchmarks/data")
+    ap.add_argument("--pure", action="store_true",
+                    help="run the plain Python modules even where a compiled build exists "
+                         "(CORDON_PURE=1; see geo/compiled.py)")
     ap.add_argument("--gazetteer", type=Path, action="append",
                     help="a user gazetteer to add first (GeoNames dump, OCHA or plain CSV), "
                          "in a temporary folder: the user's own are left alone; repeatable")
     args = ap.parse_args()
+    if args.pure:  # (before geo is imported, here and in the timed subprocesses)
+        os.environ["CORDON_PURE"] = "1"
     devs: list[Path] = (args.dev or []) + (list(OWN_SETS) if args.own else [])
     devs = devs or [DEV]
     sets = [(dev, _load_checked(dev)) for dev in devs]
@@ -239,6 +246,10 @@ def main() -> None:
     dev, docs = sets[0]
     result = results[0]
     if not args.skip_timing:
+        from geo import compiled
+
+        result["modules"] = f"compiled ({compiled.ACTIVE})" if compiled.ACTIVE else \
+            "plain Python (no build for these sources, or --pure)"
         result["throughput_chars_per_s"] = round(throughput(docs, args.runs))
         result["throughput_first_pass_chars_per_s"] = round(statistics.median(
             throughput_cold_cache(docs, dev) for _ in range(args.runs)))

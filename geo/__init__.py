@@ -17,10 +17,16 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from geo.mention import KINDS, Mention, new_mention
+from geo import compiled as _compiled
+
+# the compiled modules of these sources, when built (``python -m geo compile``), are imported
+# in place of the plain ones: first on the package's path before any of them is imported
+_compiled.activate(__path__)
+
+from geo.mention import KINDS, Mention, new_mention  # noqa: E402 - after the activation
 
 if TYPE_CHECKING:
-    from geo.gazetteer import Index
+    from geo.gazetteer import Index, Record
     from geo.stopwords import WordLists
 
 __all__ = ["KINDS", "Mention", "geoparse", "lookup"]
@@ -124,11 +130,11 @@ def _parse(text: str, index: Index, words: WordLists, demonyms: bool,
                                    rec.source))
         if demonyms:
             for sp in spans:
-                rec = index.country(sp.demonym) if sp.demonym else None
-                if rec is not None:
+                country = index.country(sp.demonym) if sp.demonym else None
+                if country is not None:
                     out.append(Mention(base + sp.start, base + sp.end, sp.surface, None,
-                                       rec.name, rec.lat, rec.lon, "demonym", rec.country,
-                                       0.8, rec.source))
+                                       country.name, country.lat, country.lon, "demonym",
+                                       country.country, 0.8, country.source))
     if demonyms:
         out.sort(key=lambda m: m.start)
     if progress is not None:
@@ -189,7 +195,7 @@ def lookup(name: str, near: tuple[float, float] | None = None, limit: int = 10) 
     key = fold(name)
     if not key:
         return []
-    scored: dict[int, tuple[float, object]] = {}
+    scored: dict[int, tuple[float, Record]] = {}
     exact = index.find([key]).get(key, ())
     rows = [(r, h, 0.0) for r, h in exact]
     if len(key) >= 3:
@@ -201,7 +207,7 @@ def lookup(name: str, near: tuple[float, float] | None = None, limit: int = 10) 
             s -= 2.0 * math.log10(1.0 + d / 10.0)
         if rec.rid not in scored or scored[rec.rid][0] < s:
             scored[rec.rid] = (s, rec)
-    ranked = []
+    ranked: list[tuple[float, Record]] = []
     for s, rec in sorted(scored.values(), key=lambda t: -t[0]):
         # The same place from two tables (e.g. a governorate from the admin list and from
         # GeoNames) is one choice for the user: keep the better-scored record only.

@@ -374,6 +374,28 @@ def run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO, stderr: Tex
     return status
 
 
+def _compile(argv: list[str], stderr: TextIO) -> int:
+    """``python -m geo compile [--status]``: build the compiled modules, or say which run."""
+    from geo import compiled
+
+    if argv not in ([], ["--status"]):
+        print("usage: python -m geo compile [--status]", file=stderr)
+        return 2
+    if argv == ["--status"]:
+        active = compiled.ACTIVE
+        print(f"geo: compiled modules in use ({active})" if active is not None else
+              f"geo: plain Python modules (no build at {compiled.build_dir()}"
+              f"{'; CORDON_PURE is set' if os.environ.get('CORDON_PURE') else ''})",
+              file=stderr)
+        return 0
+    try:
+        compiled.build(stderr)
+    except (compiled.CompileError, OSError) as exc:
+        print(f"geo: the modules stay plain Python (slower, same results): {exc}", file=stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None, *, stdin: BinaryIO | None = None,
          stdout: BinaryIO | None = None, stderr: TextIO | None = None) -> int:
     """Command-line entry point; returns the exit status (never raises for bad input)."""
@@ -389,6 +411,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: BinaryIO | None = None,
             return gazetteer_main(argv[1:], stdout=out, stderr=stderr)
         finally:
             out.detach()  # stdout stays open for the caller
+    if argv[:1] == ["compile"]:  # the hot modules with mypyc (geo/compiled.py)
+        return _compile(argv[1:], stderr)
     if argv[:1] == ["batch"]:  # corpus on Dask (geo/batch); a file of that name is ./batch
         from geo.batch.cli import main as batch_main
 

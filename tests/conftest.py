@@ -9,8 +9,14 @@ Tests that take ``store`` run on both.
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
+
+# The tests look inside the geoparser's modules (counting calls, swapping a function), which
+# only the plain Python modules allow: the compiled ones (geo.compiled) are checked against
+# them by tests/test_geo_compiled.py, in processes of their own.
+os.environ["CORDON_PURE"] = "1"
 
 from tests import pgcluster
 

@@ -2,7 +2,12 @@
 the user gazetteers added on top of it (``add_gazetteer``, ``list_gazetteers``,
 ``remove_gazetteer``; imported on first use, so ``import geo`` stays fast)."""
 
-from geo.gazetteer.index import Index, Record, cache_dir, get_index, index_path
+from geo import compiled as _compiled
+from geo.paths import cache_dir
+
+_compiled.subpackage_path(__path__, "gazetteer")  # (see geo.compiled)
+
+from geo.gazetteer.index import Index, Record, get_index, index_path  # noqa: E402
 
 __all__ = ["GazetteerError", "GazetteerInfo", "Index", "Record", "add_gazetteer",
            "add_gazetteer_bytes", "cache_dir",
