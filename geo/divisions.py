@@ -133,20 +133,43 @@ _PLURAL_WORDS = ("provinces", "governorates", "oblasts", "states", "regions")
 
 
 #: The letters beyond ASCII that a case-blind match takes for ASCII ones ("ſ" for "s").
-_CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
+_CASE_ODD = ("\u0130", "\u0131", "\u017f", "\u212a")
+#: The last text ``_lowered`` saw and its answer: a text's two looks share one lowering.
+_LAST_LOWERED: tuple[str, str | None] = ("", "")
+
+
+def _lowered(text: str) -> str | None:
+    """``text`` in lower case, where a case-blind match of a lower-case ASCII pattern is a
+    match with case (None when ``text`` holds one of the ``_CASE_ODD`` letters)."""
+    global _LAST_LOWERED
+    last = _LAST_LOWERED
+    if last[0] is text:
+        return last[1]
+    low = text.lower() if text.isascii() or not any(c in text for c in _CASE_ODD) else None
+    _LAST_LOWERED = (text, low)
+    return low
 
 
 def _has(text: str, pattern: re.Pattern, words: tuple[str, ...]) -> bool:
-    """Whether the case-blind ``pattern`` occurs in ``text``, which it can only where one of
-    ``words`` (lower case) does. A look for the words in the lower-cased text says no at C
-    speed (a case-blind search tries every blank or letter, and beyond Latin-1 compares them
+    """Whether the case-blind ``pattern`` (written in lower case) occurs in ``text``, which it
+    can only where one of ``words`` (lower case) does. A look for the words in the
+    lower-cased text says no at C speed, and the pattern is then looked for there with case
+    (a case-blind search tries every blank or letter, and beyond Latin-1 compares them
     through Unicode's tables); text with a letter that a case-blind match takes for an ASCII
     one but lower-casing does not ("ſ" for "s") is searched as it is."""
-    if text.isascii() or not _CASE_ODD.search(text):
-        low = text.lower()
+    low = _lowered(text)
+    if low is not None:
         if not any(w in low for w in words):
             return False
+        cased = _CASED.get(pattern)
+        if cased is None:
+            cased = _CASED[pattern] = re.compile(pattern.pattern, pattern.flags & ~re.I)
+        return cased.search(low) is not None
     return pattern.search(text) is not None
+
+
+#: The case-blind patterns of ``_has`` compiled with case, for lower-cased text.
+_CASED: dict[re.Pattern, re.Pattern] = {}
 
 
 def _plural_cued(text: str, picks: list) -> set[int]:
