@@ -110,6 +110,17 @@ def name_score(rec: Record, how: int, surface: str, plain_surface: str | None = 
     return s
 
 
+#: Cells of the nearness tallies are numbered row * _ROW + column: an int key, not a tuple
+#: (no tuple to make and hash per look-up); columns stay within ±181, so numbers never meet.
+_ROW = 1024
+#: The steps from a cell's number to its own and its eight neighbours' numbers.
+_AROUND = tuple(di * _ROW + dj for di in (-1, 0, 1) for dj in (-1, 0, 1))
+
+
+def _cell(lat: float, lon: float, size: float) -> int:
+    return math.floor(lat / size) * _ROW + math.floor(lon / size)
+
+
 class Context:
     """What the whole text says about where it is."""
 
@@ -128,9 +139,10 @@ class Context:
         self.town_admin1: dict[str, set[int]] = {}
         # the same by country: towns and divisions placed with confidence in each country
         self.town_cc: dict[str, set[int]] = {}
-        self.near: dict[tuple[int, int], float] = {}  # 1° cells, confident points
-        self.near_places: dict[tuple[int, int], float] = {}  # each point once
-        self.far: dict[tuple[int, int], float] = {}  # 5° cells
+        # cells by number (``_cell``): 1° cells, confident points; each point once; 5° cells
+        self.near: dict[int, float] = {}
+        self.near_places: dict[int, float] = {}
+        self.far: dict[int, float] = {}
         self.own: dict[int, tuple[float, float]] = {}
         #: the record each wire dateline's name was placed at ("PERU, Ind."), by plain name
         self.datelines: dict[str, int] = {}
@@ -199,26 +211,24 @@ class Context:
         # tallied by cell, as the places of one text lie in few cells
         # (plain dicts and get: a defaultdict's missing key costs a call back into Python in
         # the compiled module, a thousand instructions a cell)
-        places: dict[tuple[int, int], float] = {}
-        near: dict[tuple[int, int], float] = {}
-        far: dict[tuple[int, int], float] = {}
-        floor = math.floor
+        places: dict[int, float] = {}
+        near: dict[int, float] = {}
+        far: dict[int, float] = {}
         for (lat, lon), k in tallied.items():
-            cell = (floor(lat), floor(lon))
+            cell = _cell(lat, lon, 1.0)
             places[cell] = places.get(cell, 0) + 1
             near[cell] = near.get(cell, 0) + k
-            cell = (floor(lat / 5.0), floor(lon / 5.0))
+            cell = _cell(lat, lon, 5.0)
             far[cell] = far.get(cell, 0) + k
         for tally, cells in ((places, self.near_places), (near, self.near), (far, self.far)):
-            for (ci, cj), k in tally.items():
-                for di in (-1, 0, 1):
-                    for dj in (-1, 0, 1):
-                        cell = (ci + di, cj + dj)
-                        cells[cell] = cells.get(cell, 0) + k
+            for cell, k in tally.items():
+                for step in _AROUND:
+                    around = cell + step
+                    cells[around] = cells.get(around, 0) + k
 
     def _count(self, cells: dict, lat: float, lon: float, size: float, idx: int) -> float:
         ci, cj = math.floor(lat / size), math.floor(lon / size)
-        n = cells.get((ci, cj), 0)
+        n = cells.get(ci * _ROW + cj, 0)
         own = self.own.get(idx)
         if own and abs(math.floor(own[0] / size) - ci) <= 1 \
                 and abs(math.floor(own[1] / size) - cj) <= 1:
