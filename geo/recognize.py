@@ -245,7 +245,7 @@ ArabicBest = tuple[int, int, int, str, str, Cands]
 _Keys = list[str]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Span:
     """A recognised name with its gazetteer candidates and the cues around it."""
 
@@ -296,6 +296,49 @@ class Span:
     #: the level an Arabic place-type noun names ("محافظة" admin1, "قضاء" admin2, "ناحية"
     #: admin3), where English's "district" may be either
     cue_level: str | None = None
+
+    def __init__(self, start: int, end: int, surface: str, key: str,
+                 cands: tuple[tuple[Record, int], ...], ntok: int, initial: bool = False,
+                 in_org: bool = False, common: bool = False, qualifier: str | None = None,
+                 kind_cue: str | None = None, comma_next: bool = False, cue_end: bool = False,
+                 loose: bool = False, loose_left: bool = False, tok_i: int = 0, tok_j: int = 0,
+                 demonym: str | None = None, arabic: bool = False, cued: bool = False,
+                 in_gap: int = 0, poss: bool = False, place_cc: str | None = None,
+                 cue_named: frozenset[int] | None = None, the_before: bool = False,
+                 dateline: bool = False, only_cc: frozenset[str] | None = None,
+                 feature: bool = False, near_gap: int = 0, cue_level: str | None = None) -> None:
+        # (written out, not generated: mypyc compiles this one, where the dataclass's own
+        # runs as Python, about 8,000 instructions a span)
+        self.start = start
+        self.end = end
+        self.surface = surface
+        self.key = key
+        self.cands = cands
+        self.ntok = ntok
+        self.initial = initial
+        self.in_org = in_org
+        self.common = common
+        self.qualifier = qualifier
+        self.kind_cue = kind_cue
+        self.comma_next = comma_next
+        self.cue_end = cue_end
+        self.loose = loose
+        self.loose_left = loose_left
+        self.tok_i = tok_i
+        self.tok_j = tok_j
+        self.demonym = demonym
+        self.arabic = arabic
+        self.cued = cued
+        self.in_gap = in_gap
+        self.poss = poss
+        self.place_cc = place_cc
+        self.cue_named = cue_named
+        self.the_before = the_before
+        self.dateline = dateline
+        self.only_cc = only_cc
+        self.feature = feature
+        self.near_gap = near_gap
+        self.cue_level = cue_level
 
 
 _OPENERS = " \t\"'“‘(«[—-"

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 # building the records of a first pass (thousands per text) four times slower. Records are
 # never changed after they are made (but for the resolver's note of its prior, which depends
 # on the record alone); ``unsafe_hash`` keeps equality and hashing by value.
-@dataclass(slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True, init=False)
 class Record:
     """One gazetteer place (a row of the ``places`` table)."""
 
@@ -58,6 +58,25 @@ class Record:
     boost: float = 0.0
     #: ``geo.resolve.prior`` of the record, worked out on first use (not part of its value).
     prior: float | None = field(default=None, compare=False, hash=False, repr=False)
+
+    def __init__(self, rid: int, source: str, name: str, kind: str, country: str, admin1: str,
+                 lat: float, lon: float, pop: int, name_ar: str | None, curated: bool,
+                 capital: bool = False, boost: float = 0.0, prior: float | None = None) -> None:
+        # (written out: see Span.__init__ in geo/recognize.py)
+        self.rid = rid
+        self.source = source
+        self.name = name
+        self.kind = kind
+        self.country = country
+        self.admin1 = admin1
+        self.lat = lat
+        self.lon = lon
+        self.pop = pop
+        self.name_ar = name_ar
+        self.curated = curated
+        self.capital = capital
+        self.boost = boost
+        self.prior = prior
 
 
 def index_path() -> Path:
