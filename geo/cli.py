@@ -385,7 +385,7 @@ def _compile(argv: list[str], stderr: TextIO) -> int:
         active = compiled.ACTIVE
         print(f"geo: compiled modules in use ({active})" if active is not None else
               f"geo: plain Python modules (no build at {compiled.build_dir()}"
-              f"{'; CORDON_PURE is set' if os.environ.get('CORDON_PURE') else ''})",
+              f"{'; CORDON_PURE is set' if compiled.pure_asked() else ''})",
               file=stderr)
         return 0
     try:

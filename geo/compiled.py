@@ -6,7 +6,7 @@ that ships with mypy, and keeps the extension modules it makes in the cache dire
 (``$CORDON_CACHE``, default ``~/.cache/cordon``) under a folder named after a digest of every
 source file of ``geo`` and of the Python that built them. ``import geo`` calls :func:`activate`,
 which puts that folder first on the package's path when it exists, so ``geo.recognize`` is then
-the compiled module: about a quarter fewer instructions per text (README, "Speed").
+the compiled module: about a third fewer instructions per text (README, "Measured").
 
 A build never outlives its source: after any edit of ``geo`` (or with another Python) the digest
 names another folder, which does not exist until the next ``python -m geo compile``, and the
@@ -66,7 +66,7 @@ def activate(package_path: list[str]) -> Path | None:
     folder, or None (``CORDON_PURE`` set, or no build for these sources).
     """
     global ACTIVE
-    if os.environ.get("CORDON_PURE", "") not in ("", "0"):
+    if pure_asked():
         return None
     try:
         folder = build_dir()
@@ -78,6 +78,11 @@ def activate(package_path: list[str]) -> Path | None:
     package_path.insert(0, str(folder / "geo"))
     ACTIVE = folder
     return folder
+
+
+def pure_asked() -> bool:
+    """Whether ``CORDON_PURE`` asks for the plain modules (set, and not "0")."""
+    return os.environ.get("CORDON_PURE", "") not in ("", "0")
 
 
 def subpackage_path(package_path: list[str], name: str) -> None:

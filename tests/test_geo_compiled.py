@@ -132,6 +132,10 @@ def test_status_says_which_modules_run(build):
                          timeout=60)
     assert run.returncode == 0 and "plain Python modules" in run.stderr
     assert "CORDON_PURE is set" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "geo", "compile", "--status"], cwd=ROOT,
+                         env={**env, "CORDON_PURE": "0"}, capture_output=True, text=True,
+                         timeout=60)
+    assert f"compiled modules in use ({build})" in run.stderr  # "0" asks for nothing
 
 
 def test_without_mypy_the_modules_stay_plain_and_say_so(tmp_path):
