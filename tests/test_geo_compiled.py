@@ -151,3 +151,29 @@ def test_without_mypy_the_modules_stay_plain_and_say_so(tmp_path):
     assert "stay plain Python" in run.stderr and "mypy is not installed" in run.stderr
     assert "Traceback" not in run.stderr
     assert not list((tmp_path / "cache").glob("compiled-*"))
+
+
+@pytest.mark.parametrize("cls", ["geo.recognize.Span", "geo.gazetteer.index.Record"])
+def test_a_written_out_init_takes_every_field_with_its_default(cls):
+    """Span and Record write their ``__init__`` out for mypyc: a field added to the class but
+    not to it would be missing from every span or record (slots: an AttributeError later)."""
+    import dataclasses
+    import importlib
+    import inspect
+
+    module, name = cls.rsplit(".", 1)
+    klass = getattr(importlib.import_module(module), name)
+    params = list(inspect.signature(klass.__init__).parameters.values())[1:]
+    fields = dataclasses.fields(klass)
+    assert [p.name for p in params] == [f.name for f in fields]
+    for p, f in zip(params, fields, strict=True):
+        want = inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default
+        assert p.default == want, f.name
+    # every field set, to the value given
+    args = [1, "a", "b", "c", "d", "e", 1.5, 2.5, 3, None, True][:len(
+        [f for f in fields if f.default is dataclasses.MISSING])]
+    obj = klass(*args)
+    for f, v in zip(fields, args, strict=False):
+        assert getattr(obj, f.name) == v
+    for f in fields[len(args):]:
+        assert getattr(obj, f.name) == f.default

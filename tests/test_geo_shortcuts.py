@@ -70,6 +70,36 @@ def test_every_listed_direction_word_is_one():
         assert rz._FREE.match(w) and rz._FREE.match(w.upper()) and rz._free(w.title())
 
 
+def test_the_words_a_qualifier_ends_with_are_all_listed():
+    """``_qualifier_before`` searches only when the last word is in ``_QUAL_DIRS`` (or, before
+    "of", ``_QUAL_PARTS``): every direction and part the expression knows must be there, or a
+    qualifier would be missed. Every spelling of them is tried, as the expression lists them."""
+    dirs = set()
+    for a in ("north", "south"):
+        for b in ("east", "west"):
+            for sep in ("", "-"):
+                dirs |= {f"{a}{sep}{b}", f"{a}{sep}{b}ern"}
+    dirs |= {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+             "central", "rural", "greater", "downtown", "outer", "inner", "old"}
+    parts = {"outskirts", "outskirt", "suburb", "suburbs", "countryside", "edge", "edges",
+             "district", "districts", "neighbourhood", "neighbourhoods", "neighborhood",
+             "neighborhoods", "part", "parts", "area", "areas", "quarter", "quarters",
+             "periphery", "centre", "center", "old city", "side", "sector", "front",
+             "frontline", "frontlines"}
+    for w in dirs:
+        assert re.fullmatch(rz._DIR, w), w  # (the list above is the expression's)
+        assert rz._last_letters(w) in rz._QUAL_DIRS, w
+        assert rz._qualifier_before(f"the {w} ") == w
+    for w in parts:
+        assert re.fullmatch(rz._PART, w), w
+        assert rz._last_letters(w) in rz._QUAL_PARTS, w
+        assert rz._qualifier_before(f"the {w} of ") == w
+    # a word added to either expression must be added above (and to the lists it checks)
+    for expr, known in ((rz._DIR, dirs), (rz._PART, parts)):
+        for run in re.findall("[a-z]+", expr):
+            assert any(run in w for w in known), run
+
+
 # ASCII letters and the pieces fold()'s rules rewrite (Sheikh, Saint/St/Ste, Mount, q, ou, oo,
 # ee, doubled letters, the article "el"), in any case
 FOLD_PIECES = ["sheikh", "Shaykh", "CHEIKH", "saint", "St", "ste", "Mount", "mountain", "q",
