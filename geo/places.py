@@ -24,7 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
+from geo import paths
+
+DATA_DIR = paths.DATA_DIR / "places"
 
 UNITS_FILE = "aleppo-neighbourhoods.geojson"
 ALIASES_FILE = "aleppo-aliases.csv"

@@ -40,10 +40,10 @@ from pathlib import Path
 
 from geo.gazetteer import keyfilter
 from geo.normalize import drop_article, fold
+from geo.paths import DATA_DIR
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DATA_GEO = ROOT / "data" / "geo"
-DATA_PLACES = ROOT / "data" / "places"
+DATA_GEO = DATA_DIR / "geo"
+DATA_PLACES = DATA_DIR / "places"
 SCHEMA_VERSION = "17"
 
 _LATIN = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff\u2019]+$")
